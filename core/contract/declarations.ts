@@ -1,0 +1,138 @@
+// The declarations users export from their workspace files: fn, layer, model. Each helper only validates and
+// brands the object; the engine (core/engine) decides how to check it.
+
+import type { DType, FloatArray, NestedNumbers, NumericArray, Tensor, TensorInit, TensorValue } from './tensor';
+
+export type Mode = 'auto' | 'full' | 'fast' | 'sample';
+
+export interface CheckOptions {
+  /** A relative tolerance, or the rule's parts: |a − n| ≤ c·err + rtol·max(|a|,|n|) + floor·G. */
+  tolerance?: number | { rtol?: number; floor?: number };
+  /** auto (default): a fast directional verdict, then every element where it fails or where affordable. */
+  mode?: Mode;
+  /** Elements per tensor in 'sample' mode (default ⌈√N⌉, at least 16). */
+  sample?: number;
+  /** Seed for inputs, upstream gradients and ctx randomness (default: derived from the declaration's name). */
+  seed?: number;
+  /** The precision the code computes in: steps and tolerances follow it (default float64). */
+  dtype?: DType;
+  /** Wall-clock limit for the whole check, in milliseconds. */
+  timeLimit?: number;
+  /** Seeded random upstream gradients for a layer (default 3). */
+  douts?: number;
+  /** Random directions for the fast verdict (default 2). */
+  directions?: number;
+}
+
+/** Randomness that replays identically in every evaluation of the declaration. */
+export interface Ctx {
+  random(): number;
+  randn(): number;
+  randint(low: number, high: number): number;
+  readonly seed: number;
+  /** What is running: 'f', 'grad', 'forward', 'backward', 'loss'. */
+  readonly phase: string;
+}
+
+/** Inputs as the user's code receives them: descriptions become tensors, everything else is kept. */
+export type Materialize<T> = T extends TensorInit<infer R>
+  ? R
+  : T extends FloatArray | NumericArray | NestedNumbers[] | number | string | boolean | null | undefined
+    ? T
+    : T extends (...args: never[]) => unknown
+      ? T
+      : T extends object
+        ? { [K in keyof T]: Materialize<T[K]> }
+        : T;
+
+/** Gradients keyed by input name ('x', or cs231n's 'dx'). */
+export type Gradients = { [name: string]: TensorValue | Gradients | undefined };
+
+type InputsOf<A> = A extends (...args: never[]) => infer R ? R : A;
+
+export interface FnSpec<A extends object> extends CheckOptions {
+  /** The point to check at: inputs by name (or a function returning them). */
+  at: A | (() => A);
+  /** Inputs to differentiate (default: the float-valued ones). */
+  wrt?: string[];
+  /** The scalar function. */
+  f?: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => number;
+  /** Its gradient, keyed by input name. */
+  grad?: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => Gradients;
+  /** Value and gradient at once: [value, grads] or { value, grad } (Coursera's [J, grad]). */
+  valueAndGrad?: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => [number, Gradients] | { value: number; grad: Gradients };
+}
+
+export interface LayerSpec<A extends object, Out = any, Cache = any> extends CheckOptions {
+  at: A | (() => A);
+  wrt?: string[];
+  /** Returns the output (a tensor, or a tree of tensors) or { out, cache }. */
+  forward: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => Out | { out: Out; cache: Cache };
+  /** Given the upstream gradient (shaped like the output) and the cache (default: the inputs). */
+  backward: (dout: Out, cache: Cache, ctx: Ctx) => Gradients;
+}
+
+export interface ModelSpec<P extends object, D = undefined> extends CheckOptions {
+  /** Parameters as a tree whose top-level keys are the layers: { fc1: { W, b }, fc2: { W, b } }. */
+  params: P | (() => P);
+  /** Data the loss depends on but that is not differentiated (inputs, labels). */
+  data?: D | (() => D);
+  /** Dotted parameter paths to check (default: every parameter). */
+  wrt?: string[];
+  loss?: (params: Materialize<InputsOf<P>>, data: Materialize<InputsOf<D>>, ctx: Ctx) => number;
+  /** Gradients as the same tree as params. */
+  grad?: (params: Materialize<InputsOf<P>>, data: Materialize<InputsOf<D>>, ctx: Ctx) => Gradients;
+  valueAndGrad?: (
+    params: Materialize<InputsOf<P>>,
+    data: Materialize<InputsOf<D>>,
+    ctx: Ctx,
+  ) => [number, Gradients] | { value: number; grad: Gradients };
+}
+
+export const DECLARATION_BRAND = 'gradlens-declaration';
+
+export interface FnDeclaration<A extends object = object> extends FnSpec<A> {
+  readonly __gradlens: typeof DECLARATION_BRAND;
+  readonly kind: 'fn';
+}
+export interface LayerDeclaration<A extends object = object> extends LayerSpec<A> {
+  readonly __gradlens: typeof DECLARATION_BRAND;
+  readonly kind: 'layer';
+}
+export interface ModelDeclaration<P extends object = object, D = unknown> extends ModelSpec<P, D> {
+  readonly __gradlens: typeof DECLARATION_BRAND;
+  readonly kind: 'model';
+}
+export type Declaration = FnDeclaration | LayerDeclaration | ModelDeclaration;
+
+export function isDeclaration(value: unknown): value is Declaration {
+  return typeof value === 'object' && value !== null && (value as { __gradlens?: unknown }).__gradlens === DECLARATION_BRAND;
+}
+
+const OPTION_KEYS = ['tolerance', 'mode', 'sample', 'seed', 'dtype', 'timeLimit', 'douts', 'directions'];
+
+function brand<T extends object, K extends Declaration['kind']>(kind: K, spec: T, allowed: string[]) {
+  if (typeof spec !== 'object' || spec === null) throw new TypeError(`gradlens: ${kind}() takes an object`);
+  const unknown = Object.keys(spec).filter((k) => !allowed.includes(k) && !OPTION_KEYS.includes(k));
+  if (unknown.length) {
+    throw new TypeError(`gradlens: ${kind}() does not know ${unknown.map((k) => `'${k}'`).join(', ')} (allowed: ${[...allowed, ...OPTION_KEYS].join(', ')})`);
+  }
+  return Object.freeze({ ...spec, __gradlens: DECLARATION_BRAND, kind });
+}
+
+/** A scalar function of named inputs and its gradient. */
+export function fn<A extends object>(spec: FnSpec<A>): FnDeclaration<A> {
+  return brand('fn', spec, ['at', 'wrt', 'f', 'grad', 'valueAndGrad']) as unknown as FnDeclaration<A>;
+}
+
+/** A layer with forward and backward (cs231n style), checked as vector-Jacobian products. */
+export function layer<A extends object, Out = any, Cache = any>(spec: LayerSpec<A, Out, Cache>): LayerDeclaration<A> {
+  return brand('layer', spec, ['at', 'wrt', 'forward', 'backward']) as unknown as LayerDeclaration<A>;
+}
+
+/** A network: parameters grouped by layer, a scalar loss and its gradient tree. */
+export function model<P extends object, D = undefined>(spec: ModelSpec<P, D>): ModelDeclaration<P, D> {
+  return brand('model', spec, ['params', 'data', 'wrt', 'loss', 'grad', 'valueAndGrad']) as unknown as ModelDeclaration<P, D>;
+}
+
+export type { Tensor, TensorValue };

@@ -1,0 +1,227 @@
+// Tensors as users write them (numbers, nested arrays, typed arrays, { data, shape }) and the seeded
+// helpers that describe inputs. Helpers return descriptions (TensorInit) that the engine materializes per
+// declaration, seeded by the declaration's name and the input's key, so inputs do not change when other
+// declarations are added to the file.
+
+import { Rng } from './random';
+
+export type DType = 'float64' | 'float32';
+export type FloatArray = Float64Array | Float32Array;
+export type NumericArray = FloatArray | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+
+/** A dense row-major tensor. */
+export interface Tensor<A extends NumericArray = FloatArray> {
+  data: A;
+  shape: number[];
+}
+
+/** number, number[], number[][], ... */
+export type NestedNumbers = number | NestedNumbers[];
+
+/** Anything Gradlens accepts as a tensor value (inputs, outputs and gradients). */
+export type TensorValue = number | NestedNumbers[] | NumericArray | Tensor<NumericArray>;
+
+/** Nested array type of a given shape: NestedOf<[2, 3]> is number[][]. */
+export type NestedOf<S extends readonly number[]> = S extends readonly [number, ...infer R extends number[]]
+  ? NestedOf<R>[]
+  : number;
+
+export type InitKind = 'randn' | 'rand' | 'randint' | 'zeros' | 'ones' | 'tensor';
+
+export interface InitOptions {
+  /** Materialize as nested number arrays instead of { data, shape }. */
+  nested?: boolean;
+  /** Override the declaration's dtype for this input. */
+  dtype?: DType;
+  /** Override the derived seed for this input. */
+  seed?: number;
+}
+
+/** A description of an input, materialized by the engine. `T` is what the user's code receives. */
+export interface TensorInit<T = Tensor> {
+  readonly __gradlens: 'tensor-init';
+  readonly kind: InitKind;
+  readonly shape: number[];
+  readonly options: InitOptions & Record<string, unknown>;
+  /** Only for tensor(): the given values. */
+  readonly values?: ArrayLike<number> | NestedNumbers[];
+  /** Phantom field carrying T for type inference; never set. */
+  readonly __type?: T;
+}
+
+export function isTensorInit(value: unknown): value is TensorInit<unknown> {
+  return typeof value === 'object' && value !== null && (value as { __gradlens?: unknown }).__gradlens === 'tensor-init';
+}
+
+type Shape = readonly number[];
+
+function init<T>(kind: InitKind, shape: Shape, options: object, values?: TensorInit['values']): TensorInit<T> {
+  validateShape(shape);
+  return { __gradlens: 'tensor-init', kind, shape: [...shape], options: { ...options }, values } as TensorInit<T>;
+}
+
+function validateShape(shape: Shape): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new TypeError(`gradlens: a shape is an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+}
+
+/** Standard normal entries times `scale` (default 1) plus `mean` (default 0). */
+export function randn<const S extends Shape>(shape: S, options: InitOptions & { nested: true; scale?: number; mean?: number }): TensorInit<NestedOf<S>>;
+export function randn(shape: Shape, options?: InitOptions & { nested?: false; scale?: number; mean?: number }): TensorInit<Tensor>;
+export function randn(shape: Shape, options: InitOptions & { scale?: number; mean?: number } = {}): TensorInit<unknown> {
+  return init('randn', shape, options);
+}
+
+/** Uniform entries in [low, high) (default [0, 1)). */
+export function rand<const S extends Shape>(shape: S, options: InitOptions & { nested: true; low?: number; high?: number }): TensorInit<NestedOf<S>>;
+export function rand(shape: Shape, options?: InitOptions & { nested?: false; low?: number; high?: number }): TensorInit<Tensor>;
+export function rand(shape: Shape, options: InitOptions & { low?: number; high?: number } = {}): TensorInit<unknown> {
+  return init('rand', shape, options);
+}
+
+/** Integers in [low, high) as nested arrays (labels, indices): data, never differentiated. */
+export function randint<const S extends Shape>(low: number, high: number, shape: S, options: { seed?: number } = {}): TensorInit<NestedOf<S>> {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new TypeError(`gradlens: randint needs integers low < high, got ${low}, ${high}`);
+  }
+  return init('randint', shape, { ...options, low, high, nested: true });
+}
+
+export function zeros<const S extends Shape>(shape: S, options: InitOptions & { nested: true }): TensorInit<NestedOf<S>>;
+export function zeros(shape: Shape, options?: InitOptions & { nested?: false }): TensorInit<Tensor>;
+export function zeros(shape: Shape, options: InitOptions = {}): TensorInit<unknown> {
+  return init('zeros', shape, options);
+}
+
+export function ones<const S extends Shape>(shape: S, options: InitOptions & { nested: true }): TensorInit<NestedOf<S>>;
+export function ones(shape: Shape, options?: InitOptions & { nested?: false }): TensorInit<Tensor>;
+export function ones(shape: Shape, options: InitOptions = {}): TensorInit<unknown> {
+  return init('ones', shape, options);
+}
+
+/** Explicit values, flat (with a shape) or nested; materialized in the declaration's dtype. */
+export function tensor(values: NestedNumbers[] | ArrayLike<number>, shape?: number[], options: Omit<InitOptions, 'seed'> = {}): TensorInit<Tensor> {
+  const resolved = shape ?? inferNestedShape(values as NestedNumbers[]);
+  const size = resolved.reduce((a, b) => a * b, 1);
+  const flat = isNestedArray(values) ? flattenNested(values as NestedNumbers[]) : Array.from(values as ArrayLike<number>);
+  if (flat.length !== size) {
+    throw new TypeError(`gradlens: tensor() got ${flat.length} values for shape [${resolved.join(', ')}]`);
+  }
+  return init('tensor', resolved, options, flat);
+}
+
+/** What an input description becomes. `integer` marks data that is never differentiated by default. */
+export interface Materialized {
+  value: unknown;
+  integer: boolean;
+}
+
+export function materializeInit(desc: TensorInit<unknown>, seed: number, declarationDtype: DType): Materialized {
+  const dtype = desc.options.dtype ?? declarationDtype;
+  const size = desc.shape.reduce((a, b) => a * b, 1);
+  const rng = new Rng(desc.options.seed ?? seed);
+  const flat = new Float64Array(size);
+  const o = desc.options as Record<string, number | undefined>;
+  switch (desc.kind) {
+    case 'randn': {
+      const scale = o.scale ?? 1;
+      const mean = o.mean ?? 0;
+      for (let i = 0; i < size; i++) flat[i] = mean + scale * rng.randn();
+      break;
+    }
+    case 'rand': {
+      const low = o.low ?? 0;
+      const high = o.high ?? 1;
+      for (let i = 0; i < size; i++) flat[i] = low + (high - low) * rng.random();
+      break;
+    }
+    case 'randint': {
+      for (let i = 0; i < size; i++) flat[i] = rng.randint(o.low as number, o.high as number);
+      break;
+    }
+    case 'zeros':
+      break;
+    case 'ones':
+      flat.fill(1);
+      break;
+    case 'tensor': {
+      const values = desc.values as ArrayLike<number>;
+      for (let i = 0; i < size; i++) flat[i] = values[i];
+      break;
+    }
+  }
+  const integer = desc.kind === 'randint';
+  if (desc.options.nested || integer) {
+    const rounded = dtype === 'float32' && !integer ? Array.from(flat, Math.fround) : Array.from(flat);
+    return { value: unflatten(rounded, desc.shape), integer };
+  }
+  const data = dtype === 'float32' ? Float32Array.from(flat) : flat;
+  return { value: { data, shape: [...desc.shape] }, integer };
+}
+
+export function isNestedArray(value: unknown): value is NestedNumbers[] {
+  if (!Array.isArray(value)) return false;
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    if (v.length === 0) return true;
+    v = v[0];
+  }
+  return typeof v === 'number';
+}
+
+export function inferNestedShape(value: NestedNumbers[] | number): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
+  }
+  return shape;
+}
+
+export function flattenNested(value: NestedNumbers[] | number): number[] {
+  if (!Array.isArray(value)) return [value];
+  const out: number[] = [];
+  const walk = (v: NestedNumbers) => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else out.push(v);
+  };
+  walk(value);
+  return out;
+}
+
+export function unflatten(flat: ArrayLike<number>, shape: readonly number[]): NestedNumbers {
+  if (shape.length === 0) return flat[0];
+  let offset = 0;
+  const build = (dim: number): NestedNumbers[] => {
+    const out: NestedNumbers[] = new Array(shape[dim]);
+    for (let i = 0; i < shape[dim]; i++) {
+      if (dim === shape.length - 1) out[i] = flat[offset++];
+      else out[i] = build(dim + 1);
+    }
+    return out;
+  };
+  return build(0);
+}
+
+export function isFloatArray(value: unknown): value is FloatArray {
+  return value instanceof Float64Array || value instanceof Float32Array;
+}
+
+export function isNumericArray(value: unknown): value is NumericArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
+/** { data: typed array, shape: number[] } */
+export function isTensorObject(value: unknown): value is Tensor<NumericArray> {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as { data?: unknown; shape?: unknown };
+  return isNumericArray(t.data) && Array.isArray(t.shape) && t.shape.every((d) => Number.isInteger(d) && d >= 0);
+}
+
+/** True for every tensor form: number, nested number array, typed array, { data, shape }. */
+export function isTensorValue(value: unknown): value is TensorValue {
+  return typeof value === 'number' || isNestedArray(value) || isNumericArray(value) || isTensorObject(value);
+}
