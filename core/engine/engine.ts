@@ -1,0 +1,208 @@
+// The engine as the CLI, the grader and the extension use it: compile a model file, list its declarations in
+// a worker, check each one (split over the workers when a file has fewer declarations than there are
+// workers), and assemble reports from the raw numbers here, in the caller's process.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { discoverDeclarations, findGradientSite, type DiscoveredDeclaration } from '../discovery';
+import type { DeclarationReport, Finding, SourceRange } from '../report/types';
+import { compileModelFile } from '../runner/compile';
+import { WorkerPool, type JobOutcome } from '../runner/pool';
+import type { CheckRequest, EngineOptions, FileResult } from './api';
+import { assembleReport, mergeShards } from './assemble';
+import type { RawCheck } from './raw';
+import type { CheckPayload, ListedDeclaration } from './worker-handlers';
+
+const DEFAULT_TIME_LIMIT_MS = 60_000;
+/** Loading a bundle (running its top level) gets this long. */
+const LOAD_TIME_LIMIT_MS = 20_000;
+
+export function defaultWorkers(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores));
+}
+
+const PHASE_WORDS: Record<string, string> = {
+  load: 'loading the file',
+  setup: 'building the inputs',
+  f: 'f',
+  grad: 'the gradient function',
+  forward: 'forward',
+  backward: 'backward',
+  loss: 'loss',
+};
+
+/** What a worker-level failure (time-out, memory, exit, crash) means for a declaration. */
+export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limits: { timeLimitMs: number; memoryLimitMb: number }): Finding {
+  const during = outcome.phase ? ` while running ${PHASE_WORDS[outcome.phase] ?? outcome.phase}` : '';
+  const base = { severity: 'error' as const, ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.phase ? { phase: outcome.phase } : {}) };
+  switch (outcome.kind) {
+    case 'timeout':
+      return { ...base, code: 'timeout', message: `stopped after ${(limits.timeLimitMs / 1000).toFixed(limits.timeLimitMs < 1000 ? 1 : 0)} s${during}: an infinite loop, or a check too big for the time limit (raise timeLimit)` };
+    case 'memory':
+      return { ...base, code: 'memory', message: `stopped: used more than ${limits.memoryLimitMb} MiB of memory${during} (a runaway allocation?)` };
+    case 'exited':
+      return { ...base, code: 'exited', message: `the code ended its process${during}: ${outcome.message}` };
+    case 'crashed':
+      return { ...base, code: 'crashed', message: `the checking process crashed${during}: ${outcome.message}` };
+    case 'cancelled':
+      return { ...base, severity: 'info', code: 'cancelled', message: 'the check was cancelled' };
+    case 'load-error':
+      return { ...base, code: 'load-error', message: `loading the file threw: ${outcome.message}` };
+    case 'threw':
+      return { ...base, code: 'threw', message: outcome.message };
+  }
+}
+
+export class Engine {
+  private pool: WorkerPool | undefined;
+  private readonly workers: number;
+  private readonly memoryLimitMb: number;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.workers = Math.max(1, options.workers ?? defaultWorkers());
+    this.memoryLimitMb = options.memoryLimitMb ?? 2048;
+  }
+
+  get workerCount(): number {
+    return this.workers;
+  }
+
+  private getPool(): WorkerPool {
+    this.pool ??= new WorkerPool({
+      size: this.workers,
+      memoryLimitMb: this.memoryLimitMb,
+      execArgv: this.options.execArgv,
+      env: this.options.env,
+      log: this.options.log,
+    });
+    return this.pool;
+  }
+
+  async checkFile(request: CheckRequest): Promise<FileResult> {
+    const started = performance.now();
+    const file = path.resolve(request.file);
+    const result: FileResult = { file, declarations: [], findings: [], dependencies: [file], cancelled: false };
+    const compiled = await compileModelFile(file, {
+      overlays: request.text !== undefined ? { [file]: request.text } : undefined,
+      cacheDir: this.options.cacheDir,
+    });
+    result.dependencies = compiled.dependencies.length ? compiled.dependencies : [file];
+    if (!compiled.ok || !compiled.path) {
+      result.findings.push(...compiled.findings);
+      return result;
+    }
+    if (request.signal?.aborted) return { ...result, cancelled: true };
+
+    const discovered = this.discover(file, request.text);
+    const pool = this.getPool();
+    const listed = await pool.run<ListedDeclaration[]>({ type: 'list', bundlePath: compiled.path, payload: {} }, { timeLimitMs: LOAD_TIME_LIMIT_MS, signal: request.signal });
+    if (!listed.ok) {
+      if (listed.kind === 'cancelled') return { ...result, cancelled: true };
+      result.findings.push(outcomeFinding(listed, { timeLimitMs: LOAD_TIME_LIMIT_MS, memoryLimitMb: this.memoryLimitMb }));
+      return result;
+    }
+    const wanted = request.names ? listed.result.filter((d) => request.names!.includes(d.name)) : listed.result;
+    if (request.names) {
+      for (const name of request.names.filter((n) => !listed.result.some((d) => d.name === n))) {
+        result.findings.push({ severity: 'error', code: 'not-a-declaration', message: `'${name}' is not an exported fn/layer/model declaration of ${path.basename(file)}` });
+      }
+    }
+    // Few declarations: split each over the workers; many: one worker each, the pool spreads them.
+    const shards = Math.max(1, Math.floor(this.workers / Math.max(1, wanted.length)));
+    let done = 0;
+    const reports = await Promise.all(
+      wanted.map(async (decl) => {
+        const report = await this.checkDeclaration(compiled.path!, file, decl, shards, discovered.get(decl.name), request, started);
+        done++;
+        request.onReport?.(report);
+        request.onProgress?.({ file, declaration: decl.name, done, total: wanted.length });
+        return report;
+      }),
+    );
+    result.declarations = reports;
+    result.cancelled = request.signal?.aborted ?? false;
+    return result;
+  }
+
+  private discover(file: string, text?: string): Map<string, DiscoveredDeclaration> {
+    try {
+      const found = discoverDeclarations(file, { text });
+      return new Map(found.declarations.map((d) => [d.name, d]));
+    } catch (e) {
+      this.options.log?.('warn', `static discovery failed for ${file}: ${(e as Error).message}`);
+      return new Map();
+    }
+  }
+
+  private async checkDeclaration(
+    bundlePath: string,
+    file: string,
+    decl: ListedDeclaration,
+    shards: number,
+    site: DiscoveredDeclaration | undefined,
+    request: CheckRequest,
+    started: number,
+  ): Promise<DeclarationReport> {
+    const overrides = request.overrides ?? {};
+    const timeLimitMs = overrides.timeLimitMs ?? decl.timeLimit ?? this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    const pool = this.getPool();
+    const outcomes = await Promise.all(
+      Array.from({ length: shards }, (_, index) =>
+        pool.run<RawCheck>(
+          { type: 'check', bundlePath, payload: { exportName: decl.name, overrides, shard: { index, count: shards } } satisfies CheckPayload },
+          { timeLimitMs, signal: request.signal },
+        ),
+      ),
+    );
+    const ok = outcomes.filter((o): o is Extract<JobOutcome<RawCheck>, { ok: true }> => o.ok).map((o) => o.result);
+    const failures = outcomes.filter((o): o is Extract<JobOutcome<RawCheck>, { ok: false }> => !o.ok);
+    const extraFindings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const f of failures) {
+      if (seen.has(f.kind)) continue;
+      seen.add(f.kind);
+      extraFindings.push(outcomeFinding(f, { timeLimitMs, memoryLimitMb: this.memoryLimitMb }));
+    }
+    const raw: RawCheck = ok.length
+      ? mergeShards(ok)
+      : {
+          name: decl.name,
+          kind: decl.kind,
+          dtype: 'float64',
+          mode: overrides.mode ?? 'auto',
+          seed: 0,
+          tolerance: { rtol: 0, floor: 0, c: 0 },
+          eps: 0,
+          objectives: 1,
+          gradientScale: [],
+          batchCandidates: [],
+          tensors: [],
+          directions: [],
+          elements: { count: 0, tensor: [], flat: [], level: [], analytic: [], numeric: [], errEst: [], kink: [], lo: [], hi: [] },
+          findings: [],
+          evaluations: 0,
+          evaluateMs: 0,
+          checkMs: 0,
+          shard: { index: 0, count: shards },
+          checked: false,
+        };
+    if (failures.length && ok.length) raw.checked = false;
+    const sourceOf = (t: { path: string; gradientKey: string | null }): SourceRange | undefined =>
+      site ? findGradientSite(site, t.path, t.gradientKey)?.range : undefined;
+    return assembleReport(raw, {
+      file,
+      range: site?.range,
+      sourceOf,
+      timeMs: performance.now() - started,
+      workers: shards,
+      extraFindings,
+    });
+  }
+
+  async dispose(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.dispose();
+  }
+}

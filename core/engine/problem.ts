@@ -1,0 +1,565 @@
+// Turns a declaration into a numerical problem: k scalar objectives of the user's inputs, evaluated in
+// place, and the analytic gradient of each objective for every checked tensor. Everything the user's code
+// does wrong on the way (throws, wrong shapes, missing keys, NaN, mutation, non-determinism) becomes a finding.
+
+import type { Declaration, FnDeclaration, LayerDeclaration, ModelDeclaration } from '../contract/declarations';
+import { hashString, mixSeeds, Rng } from '../contract/random';
+import { isTensorValue, type DType } from '../contract/tensor';
+import type { DeclarationKind, Finding, Mode } from '../report/types';
+import { precisionFor, type Precision } from '../numerics/precision';
+import type { CheckOverrides } from './api';
+import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
+import { runUserCode, UserCodeError, type Phase } from './user-code';
+import { buildLike, describe, dotTree, formatShape, readTensor, sameShape, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
+
+export interface ResolvedOptions {
+  mode: Mode;
+  dtype: DType;
+  seed: number;
+  precision: Precision;
+  douts: number;
+  directions: number;
+  sample: number | undefined;
+  timeLimitMs: number | undefined;
+}
+
+export function resolveOptions(decl: Declaration, name: string, overrides: CheckOverrides = {}): ResolvedOptions {
+  const tol = typeof decl.tolerance === 'number' ? { rtol: decl.tolerance } : decl.tolerance;
+  const dtype = overrides.dtype ?? decl.dtype ?? 'float64';
+  return {
+    mode: overrides.mode ?? decl.mode ?? 'auto',
+    dtype,
+    seed: overrides.seed ?? decl.seed ?? hashString(name),
+    precision: precisionFor(dtype, { rtol: overrides.rtol ?? tol?.rtol, floor: overrides.floor ?? tol?.floor }),
+    douts: Math.max(1, Math.min(16, Math.floor(decl.douts ?? 3))),
+    directions: Math.max(1, Math.min(16, Math.floor(decl.directions ?? 2))),
+    sample: overrides.sample ?? decl.sample,
+    timeLimitMs: overrides.timeLimitMs ?? decl.timeLimit,
+  };
+}
+
+/** A tensor being checked: where it lives in the inputs and what the code returned for it. */
+export interface Param {
+  slot: Slot;
+  path: string;
+  group: string;
+  /** The dotted key the gradient came back under, or null when it is missing. */
+  gradientKey: string | null;
+  /** Analytic gradient per objective (null when missing or unusable; see problem). */
+  analytic: Float64Array[] | null;
+  problem?: string;
+  /** Step unit per element: max(|x_i|, rms of the tensor). */
+  unit(i: number): number;
+}
+
+export interface Problem {
+  kind: DeclarationKind;
+  name: string;
+  options: ResolvedOptions;
+  /** Number of objectives (douts for a layer; 1 otherwise). */
+  k: number;
+  params: Param[];
+  /** Objective values at the unperturbed point. */
+  f0: Float64Array;
+  /** Magnitude of each objective's terms, for round-off estimates. */
+  magnitude: Float64Array;
+  /** Gradient scale G per objective: rms of the analytic gradient over every checked element. */
+  scale: Float64Array;
+  /** Leading dimensions of the inputs: candidates for the batch size N in "missing 1/N" hints. */
+  batchCandidates: number[];
+  findings: Finding[];
+  /** Evaluates the objectives at the current point into `out`. Throws UserCodeError. */
+  evaluate(out: Float64Array): void;
+  evaluations: number;
+  /** Time spent inside evaluate (ms). */
+  evaluateMs: number;
+}
+
+/** Thrown when the declaration cannot be checked at all; the findings say why. */
+export class ProblemError extends Error {
+  constructor(readonly findings: Finding[]) {
+    super(findings.map((f) => f.message).join('; '));
+  }
+}
+
+class Ctx {
+  private readonly rng: Rng;
+  constructor(
+    readonly seed: number,
+    readonly phase: string,
+  ) {
+    this.rng = new Rng(mixSeeds(seed, 'ctx'));
+  }
+  random(): number {
+    return this.rng.random();
+  }
+  randn(): number {
+    return this.rng.randn();
+  }
+  randint(low: number, high: number): number {
+    return this.rng.randint(low, high);
+  }
+}
+
+function error(code: Finding['code'], message: string, extra: Partial<Finding> = {}): Finding {
+  return { severity: 'error', code, message, ...extra };
+}
+
+function fail(...findings: Finding[]): never {
+  throw new ProblemError(findings);
+}
+
+/** Calls user code; turns what it throws into a finding that stops the check. */
+function call<T>(phase: Phase, seed: number, body: (ctx: Ctx) => T): T {
+  try {
+    return runUserCode(phase, seed, () => body(new Ctx(seed, phase)));
+  } catch (e) {
+    if (e instanceof UserCodeError) fail(e.finding);
+    throw e;
+  }
+}
+
+function scalarOf(value: unknown, what: string, phase: Phase): number {
+  let v = value;
+  if (typeof v !== 'number' && isTensorValue(v)) {
+    const read = readTensor(v);
+    if (typeof read !== 'string' && read.data.length === 1) v = read.data[0];
+  }
+  if (typeof v !== 'number') fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number`, { phase }));
+  return v;
+}
+
+/** Splits valueAndGrad's [value, grads] or { value, grad }. */
+function splitValueAndGrad(result: unknown, phase: Phase): { value: unknown; grads: unknown } {
+  if (Array.isArray(result) && result.length === 2) return { value: result[0], grads: result[1] };
+  if (typeof result === 'object' && result !== null && 'value' in result && ('grad' in result || 'grads' in result)) {
+    const r = result as { value: unknown; grad?: unknown; grads?: unknown };
+    return { value: r.value, grads: r.grad ?? r.grads };
+  }
+  fail(error('bad-declaration', `valueAndGrad returned ${describe(result)}; expected [value, grads] or { value, grad }`, { phase }));
+}
+
+export function buildProblem(decl: Declaration, name: string, overrides: CheckOverrides = {}): Problem {
+  const options = resolveOptions(decl, name, overrides);
+  switch (decl.kind) {
+    case 'fn':
+      return buildFn(decl, name, options);
+    case 'layer':
+      return buildLayer(decl, name, options);
+    case 'model':
+      return buildModel(decl, name, options);
+    default:
+      fail(error('bad-declaration', `unknown declaration kind '${(decl as { kind: unknown }).kind}'`));
+  }
+}
+
+function materialize(spec: unknown, what: string, options: ResolvedOptions, root: string) {
+  if (spec === undefined || spec === null) fail(error('bad-declaration', `${what} is missing`));
+  try {
+    return runUserCode('setup', options.seed, () => materializeInputs(spec, options.seed, options.dtype, root));
+  } catch (e) {
+    if (e instanceof UserCodeError) fail(e.finding);
+    fail(error('bad-declaration', `${what}: ${(e as Error).message}`));
+  }
+}
+
+/** Resolves `wrt` against the input slots; default: the float-valued ones. */
+function selectSlots(slots: Slot[], wrt: string[] | undefined, all: boolean): { chosen: Slot[]; findings: Finding[] } {
+  if (!wrt) return { chosen: slots.filter((s) => all || s.float), findings: [] };
+  const findings: Finding[] = [];
+  const chosen: Slot[] = [];
+  for (const path of wrt) {
+    const matches = slots.filter((s) => s.path === path || s.path.startsWith(`${path}.`));
+    if (!matches.length) {
+      findings.push(error('bad-declaration', `wrt names '${path}', which is not an input (inputs: ${slots.map((s) => s.path).join(', ') || 'none'})`));
+    }
+    for (const m of matches) if (!chosen.includes(m)) chosen.push(m);
+  }
+  return { chosen, findings };
+}
+
+function groupOf(path: string, kind: DeclarationKind, topLevelTensors: boolean): string {
+  if (kind !== 'model') return '';
+  const top = path.split('.')[0];
+  if (topLevelTensors) {
+    const digits = /(\d+)$/.exec(top);
+    if (digits) return `layer ${digits[1]}`;
+  }
+  return top;
+}
+
+/** Finds the gradient for an input path in what the code returned: 'x', cs231n's 'dx', nested trees, 'fc1.W'. */
+export function lookupGradient(grads: unknown, path: string, single: boolean): { key: string; value: unknown } | null {
+  if (single && isTensorValue(grads)) return { key: '', value: grads };
+  if (typeof grads !== 'object' || grads === null) return null;
+  const segments = path.split('.');
+  const dict = grads as Record<string, unknown>;
+  if (path in dict && dict[path] !== undefined) return { key: path, value: dict[path] };
+  const flatAlias = [...segments.slice(0, -1), `d${segments[segments.length - 1]}`].join('.');
+  if (flatAlias in dict && dict[flatAlias] !== undefined) return { key: flatAlias, value: dict[flatAlias] };
+  let node: unknown = grads;
+  const keys: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    if (typeof node !== 'object' || node === null) return null;
+    const obj = node as Record<string, unknown>;
+    const seg = segments[i];
+    const last = i === segments.length - 1;
+    const options = last ? [seg, `d${seg}`, `d${seg[0].toUpperCase()}${seg.slice(1)}`] : [seg, `d${seg}`];
+    const hit = options.find((o) => obj[o] !== undefined);
+    if (hit === undefined) return null;
+    keys.push(hit);
+    node = obj[hit];
+  }
+  return { key: keys.join('.'), value: node };
+}
+
+/** Every dotted key path of tensors in a returned gradient tree (to report keys that match no input). */
+function gradientKeys(grads: unknown, prefix = ''): string[] {
+  if (isTensorValue(grads) || typeof grads !== 'object' || grads === null) return prefix ? [prefix] : [];
+  return Object.keys(grads).flatMap((k) => gradientKeys((grads as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+}
+
+/** Attaches the analytic gradients (one `grads` per objective) to the params, recording every mismatch. */
+function attachGradients(params: Param[], gradsPerObjective: unknown[], findings: Finding[], phase: Phase, fnName: string): void {
+  const single = params.length === 1;
+  const used = new Set<string>();
+  for (const p of params) {
+    const per: Float64Array[] = [];
+    for (const grads of gradsPerObjective) {
+      const hit = lookupGradient(grads, p.path, single);
+      if (!hit) {
+        p.problem = `no gradient for '${p.path}': ${fnName} returned ${describeKeys(grads)}`;
+        findings.push(error('missing-gradient', `${fnName} returned no gradient for '${p.path}' (expected key '${p.path}' or 'd${p.path.split('.').pop()}'; got ${describeKeys(grads)})`, { tensor: p.path, phase }));
+        break;
+      }
+      p.gradientKey = hit.key;
+      used.add(hit.key);
+      const read = readTensor(hit.value);
+      if (typeof read === 'string') {
+        p.problem = `the gradient for '${p.path}' is ${read}`;
+        findings.push(error('shape-mismatch', `${fnName}: the gradient for '${p.path}' is ${read}`, { tensor: p.path, phase }));
+        break;
+      }
+      const expected = p.slot.shape;
+      const fits = read.shapeless ? read.data.length === p.slot.size : sameShape(read.shape, expected);
+      if (!fits) {
+        const reversed = expected.length === 2 && read.shape.length === 2 && read.shape[0] === expected[1] && read.shape[1] === expected[0];
+        p.problem = `shape ${formatShape(read.shape)} but '${p.path}' has shape ${formatShape(expected)}${reversed ? ': the shape of its transpose' : ''}`;
+        findings.push(error('shape-mismatch', `${fnName}: the gradient for '${p.path}' has shape ${formatShape(read.shape)}, expected ${formatShape(expected)}${reversed ? ' (the shape of the transpose: is it transposed?)' : ''}`, { tensor: p.path, phase }));
+        break;
+      }
+      per.push(read.data);
+    }
+    p.analytic = p.problem ? null : per;
+  }
+  const extra = gradientKeys(gradsPerObjective[0]).filter((k) => k && !used.has(k));
+  for (const key of extra) {
+    findings.push({ severity: 'info', code: 'extra-gradient', message: `${fnName} returned '${key}', which matches no checked input`, phase });
+  }
+}
+
+function describeKeys(grads: unknown): string {
+  if (isTensorValue(grads)) return 'a bare tensor';
+  const keys = gradientKeys(grads);
+  return keys.length ? `keys {${keys.join(', ')}}` : describe(grads);
+}
+
+function makeParams(slots: Slot[], kind: DeclarationKind, topLevelTensors: boolean): Param[] {
+  const all = slots.flatMap((s) => Array.from({ length: s.size }, (_, i) => s.get(i)));
+  const globalRms = Math.sqrt(all.reduce((a, v) => a + v * v, 0) / Math.max(1, all.length)) || 1;
+  return slots.map((slot) => {
+    let sum = 0;
+    for (let i = 0; i < slot.size; i++) sum += slot.get(i) ** 2;
+    const rms = Math.sqrt(sum / Math.max(1, slot.size)) || globalRms;
+    return {
+      slot,
+      path: slot.path,
+      group: groupOf(slot.path, kind, topLevelTensors),
+      gradientKey: null,
+      analytic: null,
+      unit: (i: number) => Math.max(Math.abs(slot.get(i)), rms),
+    };
+  });
+}
+
+function gradientScale(params: Param[], k: number): Float64Array {
+  const scale = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let sum = 0;
+    let count = 0;
+    for (const p of params) {
+      if (!p.analytic) continue;
+      for (const v of p.analytic[j]) {
+        if (Number.isFinite(v)) {
+          sum += v * v;
+          count++;
+        }
+      }
+    }
+    scale[j] = count ? Math.sqrt(sum / count) : 0;
+  }
+  return scale;
+}
+
+function batchCandidates(slots: Slot[]): number[] {
+  const dims = new Set<number>();
+  for (const s of slots) if (s.shape.length >= 1 && s.shape[0] > 1) dims.add(s.shape[0]);
+  return [...dims].sort((a, b) => a - b);
+}
+
+/**
+ * The common frame: baseline evaluations with mutation and determinism checks, then the analytic gradients.
+ * `objective` computes the k objective values for the current inputs.
+ */
+function assemble(args: {
+  kind: DeclarationKind;
+  name: string;
+  options: ResolvedOptions;
+  k: number;
+  allSlots: Slot[];
+  params: Param[];
+  findings: Finding[];
+  objective: (out: Float64Array, magnitude: Float64Array | null) => void;
+  analytic: () => { grads: unknown[]; fnName: string; phase: Phase };
+}): Problem {
+  const { kind, name, options, k, allSlots, params, findings } = args;
+  const pristine = snapshot(allSlots);
+  let restoreEachCall = false;
+
+  const f0 = new Float64Array(k);
+  const magnitude = new Float64Array(k);
+  args.objective(f0, magnitude);
+  const mutated = changedSince(allSlots, pristine);
+  if (mutated.length) {
+    restoreEachCall = true;
+    restore(allSlots, pristine);
+    findings.push({
+      severity: 'warning',
+      code: 'mutates-input',
+      message: `the forward code writes into its input${mutated.length > 1 ? 's' : ''} ${mutated.map((m) => `'${m}'`).join(', ')}; Gradlens restores ${mutated.length > 1 ? 'them' : 'it'} before every evaluation, but callers of this code will see changed inputs`,
+      phase: kind === 'layer' ? 'forward' : kind === 'fn' ? 'f' : 'loss',
+    });
+  }
+  for (let j = 0; j < k; j++) {
+    if (!Number.isFinite(f0[j])) {
+      fail(error('nonfinite-output', `the ${kind === 'layer' ? 'forward output' : 'value'} is ${f0[j]} at the checked point${kind === 'layer' ? ' (some output element is NaN or infinite)' : ''}`, { phase: kind === 'layer' ? 'forward' : 'loss' }));
+    }
+  }
+  const again = new Float64Array(k);
+  args.objective(again, null);
+  if (restoreEachCall) restore(allSlots, pristine);
+  for (let j = 0; j < k; j++) {
+    if (again[j] !== f0[j]) {
+      fail(
+        error(
+          'nondeterministic',
+          `two evaluations at the same point differ (${f0[j]} vs ${again[j]}): the forward code must be deterministic; take randomness from ctx.random()/ctx.randn() so it replays, and keep no state between calls`,
+          { phase: kind === 'layer' ? 'forward' : 'loss' },
+        ),
+      );
+    }
+  }
+
+  const analytic = args.analytic();
+  const changedByGrad = changedSince(allSlots, pristine);
+  if (changedByGrad.length) {
+    restore(allSlots, pristine);
+    findings.push({
+      severity: 'warning',
+      code: 'mutates-input',
+      message: `${analytic.fnName} writes into ${changedByGrad.map((m) => `'${m}'`).join(', ')} (through the cache or the inputs); Gradlens restored the values, but the caller's data is changed`,
+      phase: analytic.phase,
+    });
+  }
+  attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName);
+  for (const p of params) {
+    if (!p.analytic) continue;
+    const bad = p.analytic.reduce((n, a) => n + a.filter((v) => !Number.isFinite(v)).length, 0);
+    if (bad) {
+      findings.push({ severity: 'error', code: 'nonfinite-gradient', message: `the gradient for '${p.path}' has ${bad} NaN or infinite value${bad > 1 ? 's' : ''}`, tensor: p.path, phase: analytic.phase });
+    }
+  }
+
+  const problem: Problem = {
+    kind,
+    name,
+    options,
+    k,
+    params,
+    f0,
+    magnitude,
+    scale: gradientScale(params, k),
+    batchCandidates: batchCandidates(allSlots),
+    findings,
+    // The two baseline evaluations; the analytic calls are not counted as forward passes.
+    evaluations: 2,
+    evaluateMs: 0,
+    evaluate(out: Float64Array) {
+      const started = performance.now();
+      try {
+        if (restoreEachCall) {
+          const point = snapshot(allSlots);
+          args.objective(out, null);
+          restore(allSlots, point);
+        } else {
+          args.objective(out, null);
+        }
+      } finally {
+        problem.evaluations++;
+        problem.evaluateMs += performance.now() - started;
+      }
+    },
+  };
+  return problem;
+}
+
+function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): Problem {
+  if (typeof decl.f !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'fn() needs f (with grad) or valueAndGrad'));
+  if (typeof decl.f === 'function' && typeof decl.grad !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'fn() needs grad or valueAndGrad to check against'));
+  const inputs = materialize(decl.at, 'at', options, 'at');
+  const { chosen, findings } = selectSlots(inputs.slots, decl.wrt, false);
+  if (!chosen.length) findings.push(error('bad-declaration', 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)'));
+  if (findings.some((f) => f.severity === 'error')) fail(...findings);
+  const params = makeParams(chosen, 'fn', false);
+  const seed = options.seed;
+  const value = (): number => {
+    if (typeof decl.f === 'function') return scalarOf(call('f', seed, (ctx) => decl.f!(inputs.value as never, ctx)), 'f', 'f');
+    const r = call('f', seed, (ctx) => decl.valueAndGrad!(inputs.value as never, ctx));
+    return scalarOf(splitValueAndGrad(r, 'f').value, 'valueAndGrad', 'f');
+  };
+  return assemble({
+    kind: 'fn',
+    name,
+    options,
+    k: 1,
+    allSlots: inputs.slots,
+    params,
+    findings,
+    objective: (out, magnitude) => {
+      out[0] = value();
+      if (magnitude) magnitude[0] = Math.abs(out[0]);
+    },
+    analytic: () => {
+      if (typeof decl.grad === 'function') {
+        return { grads: [call('grad', seed, (ctx) => decl.grad!(inputs.value as never, ctx))], fnName: 'grad', phase: 'grad' };
+      }
+      const r = call('grad', seed, (ctx) => decl.valueAndGrad!(inputs.value as never, ctx));
+      return { grads: [splitValueAndGrad(r, 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
+    },
+  });
+}
+
+function buildModel(decl: ModelDeclaration, name: string, options: ResolvedOptions): Problem {
+  if (typeof decl.loss !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'model() needs loss (with grad) or valueAndGrad'));
+  if (typeof decl.loss === 'function' && typeof decl.grad !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'model() needs grad or valueAndGrad to check against'));
+  const params = materialize(decl.params, 'params', options, 'params');
+  const data = decl.data === undefined ? { value: undefined, slots: [] as Slot[] } : materialize(decl.data, 'data', options, 'data');
+  const { chosen, findings } = selectSlots(params.slots, decl.wrt, true);
+  if (!chosen.length) findings.push(error('bad-declaration', 'params has no tensors to check'));
+  if (findings.some((f) => f.severity === 'error')) fail(...findings);
+  const topLevelTensors = params.slots.every((s) => !s.path.includes('.'));
+  const checked = makeParams(chosen, 'model', topLevelTensors);
+  const seed = options.seed;
+  const value = (): number => {
+    if (typeof decl.loss === 'function') return scalarOf(call('loss', seed, (ctx) => decl.loss!(params.value as never, data.value as never, ctx)), 'loss', 'loss');
+    const r = call('loss', seed, (ctx) => decl.valueAndGrad!(params.value as never, data.value as never, ctx));
+    return scalarOf(splitValueAndGrad(r, 'loss').value, 'valueAndGrad', 'loss');
+  };
+  return assemble({
+    kind: 'model',
+    name,
+    options,
+    k: 1,
+    allSlots: [...params.slots, ...data.slots],
+    params: checked,
+    findings,
+    objective: (out, magnitude) => {
+      out[0] = value();
+      if (magnitude) magnitude[0] = Math.abs(out[0]);
+    },
+    analytic: () => {
+      if (typeof decl.grad === 'function') {
+        return { grads: [call('grad', seed, (ctx) => decl.grad!(params.value as never, data.value as never, ctx))], fnName: 'grad', phase: 'grad' };
+      }
+      const r = call('grad', seed, (ctx) => decl.valueAndGrad!(params.value as never, data.value as never, ctx));
+      return { grads: [splitValueAndGrad(r, 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
+    },
+  });
+}
+
+/** forward's result: the output, and the cache when it returned { out, cache }. */
+function splitForward(result: unknown, inputs: unknown): { out: unknown; cache: unknown } {
+  if (typeof result === 'object' && result !== null && !Array.isArray(result) && !isTensorValue(result) && 'out' in result) {
+    const keys = Object.keys(result);
+    if (keys.every((key) => key === 'out' || key === 'cache')) {
+      const r = result as { out: unknown; cache?: unknown };
+      return { out: r.out, cache: 'cache' in r ? r.cache : inputs };
+    }
+  }
+  return { out: result, cache: inputs };
+}
+
+function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptions): Problem {
+  if (typeof decl.forward !== 'function' || typeof decl.backward !== 'function') fail(error('bad-declaration', 'layer() needs forward and backward functions'));
+  const inputs = materialize(decl.at, 'at', options, 'at');
+  const { chosen, findings } = selectSlots(inputs.slots, decl.wrt, false);
+  if (!chosen.length) findings.push(error('bad-declaration', 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)'));
+  if (findings.some((f) => f.severity === 'error')) fail(...findings);
+  const params = makeParams(chosen, 'layer', false);
+  const seed = options.seed;
+  const k = options.douts;
+
+  const before = snapshot(inputs.slots);
+  const first = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+  // Undo any writes into the inputs here; the common frame detects and reports them on its own first call.
+  restore(inputs.slots, before);
+  const shape = treeShape(first.out);
+  if (typeof shape === 'string') fail(error('not-scalar', `forward returned ${shape}`, { phase: 'forward' }));
+  const size = treeSize(shape as TreeShape);
+  if (size === 0) fail(error('bad-declaration', 'forward returned an empty output', { phase: 'forward' }));
+  const treeIsArray = Array.isArray(first.out);
+  // Seeded random upstream gradients: one forward evaluation serves all of them.
+  const douts = Array.from({ length: k }, (_, j) => {
+    const rng = new Rng(mixSeeds(seed, 'dout', j));
+    const w = new Float64Array(size);
+    for (let i = 0; i < size; i++) w[i] = options.dtype === 'float32' ? Math.fround(rng.randn()) : rng.randn();
+    return w;
+  });
+
+  const objective = (out: Float64Array, magnitude: Float64Array | null) => {
+    const result = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+    out.fill(0);
+    const mag = magnitude ?? new Float64Array(k);
+    mag.fill(0);
+    try {
+      const visited = dotTree(result.out, shape as TreeShape, douts, out, mag);
+      if (visited !== size) throw new ShapeChanged();
+    } catch (e) {
+      if (e instanceof ShapeChanged) fail(error('shape-mismatch', 'forward returned an output of a different shape when an input changed slightly', { phase: 'forward' }));
+      throw e;
+    }
+  };
+
+  return assemble({
+    kind: 'layer',
+    name,
+    options,
+    k,
+    allSlots: inputs.slots,
+    params,
+    findings,
+    objective,
+    analytic: () => {
+      const grads: unknown[] = [];
+      const pristine = snapshot(inputs.slots);
+      for (let j = 0; j < k; j++) {
+        // A fresh forward for every backward: a backward that consumes or edits its cache cannot leak into the next.
+        restore(inputs.slots, pristine);
+        const fwd = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+        const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
+        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, fwd.cache as never, ctx)));
+      }
+      return { grads, fnName: 'backward', phase: 'backward' as Phase };
+    },
+  });
+}

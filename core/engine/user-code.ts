@@ -1,0 +1,68 @@
+// The one door through which the engine calls user code: it names the phase (so a time-out can say what was
+// running), replays Math.random from a seed in every call (stochastic code checks like deterministic code),
+// and turns anything thrown into a finding located at the user's own line.
+
+import { mixSeeds, Rng } from '../contract/random';
+import type { Finding } from '../report/types';
+import { userLocation } from '../runner/stack';
+
+export type Phase = 'setup' | 'f' | 'grad' | 'forward' | 'backward' | 'loss';
+
+export class UserCodeError extends Error {
+  constructor(readonly finding: Finding) {
+    super(finding.message);
+  }
+}
+
+let phaseListener: ((phase: string) => void) | undefined;
+let currentPhase: string | undefined;
+
+/** The worker reports phases to its parent through this (it is a no-op in-process). */
+export function onPhase(listener: ((phase: string) => void) | undefined): void {
+  phaseListener = listener;
+  currentPhase = undefined;
+}
+
+const PHASE_WORDS: Record<Phase, string> = {
+  setup: 'building the inputs',
+  f: 'f',
+  grad: 'the gradient function',
+  forward: 'forward',
+  backward: 'backward',
+  loss: 'loss',
+};
+
+export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
+  if (phase !== currentPhase) {
+    currentPhase = phase;
+    phaseListener?.(phase);
+  }
+  const original = Math.random;
+  const rng = new Rng(mixSeeds(seed, 'Math.random'));
+  Math.random = () => rng.random();
+  try {
+    const result = body();
+    if (result instanceof Promise) {
+      throw new UserCodeError({ severity: 'error', code: 'bad-declaration', message: `${PHASE_WORDS[phase]} returned a Promise: gradient code must be synchronous`, phase });
+    }
+    return result;
+  } catch (e) {
+    if (e instanceof UserCodeError) throw e;
+    throw new UserCodeError(findingFor(e, phase));
+  } finally {
+    Math.random = original;
+  }
+}
+
+function findingFor(e: unknown, phase: Phase): Finding {
+  const err = e instanceof Error ? e : undefined;
+  const location = userLocation(err?.stack);
+  if (err?.name === 'ExitAttempt') {
+    return { severity: 'error', code: 'exited', message: `${err.message} (in ${PHASE_WORDS[phase]})`, phase, location };
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return { severity: 'error', code: 'threw', message: `${PHASE_WORDS[phase]} recursed without end (${err.message})`, phase, location };
+  }
+  const what = err ? `${err.name}: ${err.message}` : `a non-Error value: ${String(e).slice(0, 200)}`;
+  return { severity: 'error', code: 'threw', message: `${PHASE_WORDS[phase]} threw ${what}`, phase, location };
+}

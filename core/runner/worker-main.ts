@@ -1,0 +1,172 @@
+// The worker process: a long-lived child of the pool that loads compiled user bundles and runs jobs on them.
+// It talks to the pool over the IPC channel only (user code may print whatever it likes to stdout/stderr),
+// handles one job at a time, and keeps recently used bundles loaded, which is what makes a re-check fast.
+
+import { harden, ExitAttempt } from './harden';
+import { bundleSources } from './bundle-sources';
+import { getHandler, type HandlerContext } from './handlers';
+// The engine's own jobs (list, check) register themselves with the handler registry.
+import '../engine/worker-handlers';
+import { RUNTIME_GLOBAL, WATCHDOG_ENV, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
+import { userLocation } from './stack';
+import { startMemoryWatchdog } from './watchdog';
+import * as runtime from '../index';
+
+const io = harden();
+
+/** How many bundles stay in the require cache; older ones are dropped (an edit-check loop makes many). */
+const LOADED_BUNDLES = 8;
+
+interface LoadedBundle {
+  exports: Record<string, unknown>;
+  userFiles?: string[];
+}
+
+interface RunningJob {
+  id: number;
+  phase?: string;
+  userFiles?: string[];
+  done: boolean;
+}
+
+const loaded = new Map<string, LoadedBundle>();
+let current: RunningJob | undefined;
+
+// The bundles' `import 'gradlens'` reads this: user code and handlers share one copy of the contract module
+// (its brands and helpers). Not writable, so user code cannot swap it for later bundles.
+Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
+
+const watchdogMb = Number(process.env[WATCHDOG_ENV]);
+if (watchdogMb > 0) startMemoryWatchdog(watchdogMb);
+
+// The pool sends a job only after the previous one was answered. Jobs are not chained: a job answered early
+// (an uncaught error from a timer) may leave a promise that never settles, and must not hold up the next one.
+process.on('message', (request: WorkerRequest) => void runJob(request));
+// The pool is gone (it crashed, or was killed without dispose): nobody will send work again.
+process.on('disconnect', () => io.exit(0));
+// A timer or promise of user code that fails after (or outside) its call: fail the running job, keep the worker.
+process.on('uncaughtException', (error) => lateFailure(error));
+process.on('unhandledRejection', (reason) => lateFailure(reason));
+
+io.send({ type: 'ready', pid: process.pid });
+
+async function runJob(request: WorkerRequest): Promise<void> {
+  const job: RunningJob = { id: request.id, done: false };
+  current = job;
+  io.resetExitAttempt();
+  try {
+    let bundle: LoadedBundle | undefined;
+    if (request.bundlePath) {
+      try {
+        bundle = loadBundle(request.bundlePath, job);
+      } catch (error) {
+        reply(job, failure(job, error, 'load-error'));
+        return;
+      }
+    }
+    const handler = getHandler(request.type);
+    if (!handler) {
+      reply(job, { id: job.id, ok: false, kind: 'threw', message: `The worker has no handler for jobs of type '${request.type}'` });
+      return;
+    }
+    job.phase = undefined;
+    const ctx: HandlerContext = {
+      module: bundle?.exports ?? {},
+      bundlePath: request.bundlePath,
+      phase: (name) => setPhase(job, name),
+    };
+    try {
+      const result = await handler(request.payload, ctx);
+      const attempt = io.exitAttempt();
+      reply(job, attempt ? failure(job, attempt, 'threw') : { id: job.id, ok: true, result, rssMb: rssMb() });
+    } catch (error) {
+      reply(job, failure(job, error, 'threw'));
+    }
+  } finally {
+    if (current === job) current = undefined;
+  }
+}
+
+function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
+  const hit = loaded.get(bundlePath);
+  if (hit) {
+    // Most recently used last, so eviction drops the oldest.
+    loaded.delete(bundlePath);
+    loaded.set(bundlePath, hit);
+    job.userFiles = hit.userFiles;
+    return hit;
+  }
+  job.userFiles = bundleSources(bundlePath);
+  setPhase(job, 'load');
+  const exports = require(bundlePath) as Record<string, unknown>;
+  const bundle = { exports, userFiles: job.userFiles };
+  loaded.set(bundlePath, bundle);
+  while (loaded.size > LOADED_BUNDLES) {
+    const oldest = loaded.keys().next().value as string;
+    loaded.delete(oldest);
+    try {
+      // The cache is keyed by real path (a symlinked temp dir differs from the name we loaded).
+      delete require.cache[require.resolve(oldest)];
+    } catch {
+      // Already gone from disk: nothing cached under another name.
+    }
+  }
+  return bundle;
+}
+
+function setPhase(job: RunningJob, phase: string): void {
+  job.phase = phase;
+  if (!job.done) io.send({ type: 'phase', id: job.id, phase });
+}
+
+/** A failed job's reply; an exit attempt wins over whatever error it turned into after user code caught it. */
+function failure(job: RunningJob, error: unknown, kind: 'load-error' | 'threw'): WorkerFailure {
+  const attempt = error instanceof ExitAttempt ? error : io.exitAttempt();
+  const cause = attempt ?? error;
+  const stack = cause instanceof Error ? cause.stack : undefined;
+  const message = cause instanceof Error ? cause.message : `A non-Error value was thrown: ${describe(cause)}`;
+  const location = userLocation(stack, job.userFiles);
+  return {
+    id: job.id,
+    ok: false,
+    kind: attempt ? 'exited' : kind,
+    message,
+    ...(stack ? { stack } : {}),
+    ...(location ? { location } : {}),
+    ...(job.phase ? { phase: job.phase } : {}),
+    rssMb: rssMb(),
+  };
+}
+
+function reply(job: RunningJob, message: WorkerReply): void {
+  if (job.done) return;
+  job.done = true;
+  try {
+    io.send(message);
+  } catch (error) {
+    // A result that structured clone cannot copy (a function, a class with private state).
+    const reason = error instanceof Error ? error.message : String(error);
+    io.send({ id: job.id, ok: false, kind: 'threw', message: `The job's result could not be sent back: ${reason}` } satisfies WorkerFailure);
+  }
+}
+
+function lateFailure(error: unknown): void {
+  if (current && !current.done) {
+    reply(current, failure(current, error, 'threw'));
+    return;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : describe(error);
+  io.writeError(`gradlens worker: an error outside any job: ${text}\n`);
+}
+
+function describe(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function rssMb(): number {
+  return Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10;
+}
