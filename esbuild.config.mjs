@@ -14,8 +14,9 @@ const targets = {
   cli: { entryPoints: ['core/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: ['esbuild', 'typescript'] },
   // The process that loads user code and runs the numerics.
   worker: { entryPoints: ['core/runner/worker-main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
-  // The VS Code extension (vscode is provided by the host).
-  extension: { entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', 'esbuild', 'typescript'] },
+  // The VS Code extension (vscode is provided by the host). TypeScript (static discovery) is bundled in, so the
+  // .vsix needs no node_modules; esbuild cannot be (a native binary): scripts/vscode/package.mjs ships it.
+  extension: { entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', 'esbuild'] },
   // The heatmap view, for the webview and the standalone HTML report.
   webview: { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 };
@@ -23,8 +24,36 @@ const targets = {
 const selected = Object.entries(targets).filter(([name, t]) => (!only || only.includes(name)) && existsSync(t.entryPoints[0]));
 const common = { bundle: true, sourcemap: 'linked', target: 'node20', minify: false, logLevel: 'warning', legalComments: 'none', define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' } };
 
+// The contract's type declarations (dist/types), which `gradlens init` copies into a workspace so that
+// `import { layer } from 'gradlens'` type-checks without the package installed.
+async function emitTypes() {
+  const ts = (await import('typescript')).default;
+  const program = ts.createProgram(['core/index.ts'], {
+    declaration: true,
+    emitDeclarationOnly: true,
+    outDir: 'dist/types',
+    rootDir: 'core',
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+  });
+  const result = program.emit();
+  const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
+}
+if ((!only || only.includes('types') || only.includes('cli')) && !watch) await emitTypes();
+
+// ESM dependencies (tinyglobby's fdir) read import.meta.url, which a CommonJS bundle lacks: give it one.
+const importMetaShim = {
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+};
+
 for (const [name, options] of selected) {
-  const config = { ...common, ...options };
+  const config = { ...common, ...(options.platform === 'node' ? importMetaShim : {}), ...options };
   if (watch) {
     const ctx = await context(config);
     await ctx.watch();

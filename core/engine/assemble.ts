@@ -8,13 +8,13 @@ import type {
   ElementResult,
   ElementState,
   Finding,
-  Hint,
   SourceRange,
   Status,
   TensorResult,
 } from '../report/types';
 import { REPORT_SCHEMA, REPORT_VERSION } from '../report/types';
 import { computeHints, formatIndex } from '../report/hints';
+import { hintTag } from '../report/words';
 import { directionPasses, directionOutright, judge, worseState } from '../numerics/verdict';
 import { mergeElements, type RawCheck, type RawTensor } from './raw';
 
@@ -267,33 +267,6 @@ function formatErr(x: number | null): string {
   return x === null ? '–' : x === 0 ? '0' : x.toExponential(1);
 }
 
-function shortHint(h: Hint): string {
-  switch (h.code) {
-    case 'scaled':
-      return `×${h.factor !== undefined ? Number(h.factor.toPrecision(3)) : '?'}`;
-    case 'sign':
-      return 'sign flipped';
-    case 'transposed':
-      return 'transposed';
-    case 'zero':
-      return 'zero (never written?)';
-    case 'nonfinite':
-      return 'NaN/Inf';
-    case 'regularization':
-      return 'missing λ·W';
-    case 'border':
-      return 'border wrong';
-    case 'rows':
-      return 'some rows wrong';
-    case 'columns':
-      return 'some columns wrong';
-    case 'few-elements':
-      return 'a few elements wrong';
-    case 'small-relative':
-      return 'small relative error';
-  }
-}
-
 function summarize(status: Status, tensors: TensorResult[], findings: Finding[]): string {
   if (status === 'error') {
     const first = findings.find((f) => f.severity === 'error');
@@ -306,7 +279,7 @@ function summarize(status: Status, tensors: TensorResult[], findings: Finding[])
       .filter((t) => t.status === 'fail')
       .map((t) => {
         const name = t.gradientKey || t.path;
-        const hint = t.hints[0] ? shortHint(t.hints[0]) : `${t.failing} of ${t.checked} elements wrong`;
+        const hint = t.hints[0] ? hintTag(t.hints[0]) : `${t.failing} of ${t.checked} elements wrong`;
         return `${name} ${hint} (max rel. err ${formatErr(t.maxRelErr)})`;
       })
       .join('; ');

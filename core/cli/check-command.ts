@@ -1,0 +1,133 @@
+// `gradlens check [paths...]`: finds model files, checks every declaration on the worker pool, prints the
+// terminal report (or JSON), and writes JUnit and HTML files on request.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { Engine } from '../engine/engine';
+import type { CheckOverrides } from '../engine/api';
+import { buildRunReport, exitCode, type FileOutcome } from '../report/run';
+import type { Mode } from '../report/types';
+import { renderHtmlReport } from '../report/html';
+import { findModelFiles } from './find-files';
+import { junitXml } from './junit';
+import { formatRun, palette } from './terminal-report';
+
+interface CheckFlags {
+  json?: boolean | string;
+  junit?: string;
+  html?: string;
+  mode?: Mode;
+  rtol?: string;
+  seed?: string;
+  workers?: string;
+  timeLimit?: string;
+  memoryLimit?: string;
+  only?: string[];
+  color?: boolean;
+  progress?: boolean;
+  verbose?: boolean;
+}
+
+/** Writes through a temporary file so a reader never sees half a report. */
+export function writeAtomically(file: string, text: string): void {
+  const full = path.resolve(file);
+  fs.mkdirSync(path.dirname(full), { recursive: true });
+  const tmp = `${full}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, full);
+}
+
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('check the gradients of every fn/layer/model declaration in the given files, folders or globs')
+    .argument('[paths...]', 'files, folders or globs (default: the current folder)')
+    .option('--json [file]', 'print the JSON report (or write it to a file)')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--html <file>', 'write a self-contained HTML report with heatmaps')
+    .addOption(new Option('--mode <mode>', 'checking mode for every declaration').choices(['auto', 'full', 'fast', 'sample']))
+    .option('--rtol <x>', 'relative tolerance for every declaration')
+    .option('--seed <n>', 'seed for inputs, upstream gradients and directions')
+    .option('--only <names...>', 'only these declarations (export names)')
+    .option('--workers <n>', 'processes to spread checks over (default: cores, at most 4)')
+    .option('--time-limit <seconds>', 'per-declaration time limit')
+    .option('--memory-limit <MiB>', 'memory limit per checking process', '2048')
+    .option('--no-color', 'plain output')
+    .option('--no-progress', 'no progress bar')
+    .option('-v, --verbose', 'show every tensor and the cost of each check')
+    .action(async (paths: string[], flags: CheckFlags) => {
+      process.exitCode = await runCheck(paths, flags);
+    });
+}
+
+export async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
+  const started = new Date();
+  const t0 = performance.now();
+  const jsonToStdout = flags.json === true;
+  const color = flags.color !== false && !jsonToStdout && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const p = palette(color);
+  const overrides: CheckOverrides = {
+    mode: flags.mode,
+    rtol: positiveNumber('--rtol', flags.rtol),
+    seed: flags.seed !== undefined ? Number(flags.seed) : undefined,
+    timeLimitMs: flags.timeLimit !== undefined ? positiveNumber('--time-limit', flags.timeLimit)! * 1000 : undefined,
+  };
+  const found = await findModelFiles(paths);
+  for (const m of found.missing) process.stderr.write(`gradlens: nothing matches '${m}'\n`);
+  if (!found.files.length) {
+    process.stderr.write('gradlens: no files with fn/layer/model declarations found\n');
+    return 2;
+  }
+  const engine = new Engine({
+    workers: positiveNumber('--workers', flags.workers),
+    memoryLimitMb: positiveNumber('--memory-limit', flags.memoryLimit),
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  const showProgress = flags.progress !== false && process.stderr.isTTY === true && !jsonToStdout;
+  const bar = showProgress ? new SingleBar({ format: ' {bar} {value}/{total} declarations · {name}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  let total = 0;
+  bar?.start(0, 0, { name: '' });
+  try {
+    const outcomes: FileOutcome[] = await Promise.all(
+      found.files.map(async (file) => {
+        const result = await engine.checkFile({
+          file,
+          names: flags.only,
+          overrides,
+          signal: abort.signal,
+          onProgress: (progress) => {
+            if (progress.done === 1) {
+              total += progress.total;
+              bar?.setTotal(total);
+            }
+            bar?.increment(1, { name: progress.declaration });
+          },
+        });
+        return { file, declarations: result.declarations, findings: result.findings };
+      }),
+    );
+    bar?.stop();
+    const run = buildRunReport(outcomes, started, performance.now() - t0);
+    if (jsonToStdout) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+    else process.stdout.write(formatRun(run, p, flags.verbose) + '\n');
+    if (typeof flags.json === 'string') writeAtomically(flags.json, JSON.stringify(run, null, 2) + '\n');
+    if (flags.junit) writeAtomically(flags.junit, junitXml(run));
+    if (flags.html) writeAtomically(flags.html, renderHtmlReport(run));
+    return abort.signal.aborted ? 130 : exitCode(run);
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSignal);
+    await engine.dispose();
+  }
+}

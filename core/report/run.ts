@@ -1,0 +1,74 @@
+// A run over several files: the top-level JSON report of `gradlens check --json`.
+
+import type { DeclarationReport, Finding, RunReport, RunTotals, Status } from './types';
+import { REPORT_VERSION, RUN_SCHEMA } from './types';
+
+export interface FileOutcome {
+  file: string;
+  declarations: DeclarationReport[];
+  findings: Finding[];
+}
+
+export const VERSION = '0.1.0';
+
+/** A file-level problem (compile error, a file that throws on load) becomes an 'error' pseudo-declaration. */
+export function fileErrorReport(file: string, findings: Finding[]): DeclarationReport {
+  return {
+    schema: 'gradlens.report',
+    version: REPORT_VERSION,
+    name: '(file)',
+    kind: 'fn',
+    file,
+    status: 'error',
+    summary: findings.find((f) => f.severity === 'error')?.message ?? findings[0]?.message ?? 'the file could not be checked',
+    mode: 'auto',
+    dtype: 'float64',
+    seed: 0,
+    tolerance: { rtol: 0, floor: 0, c: 0 },
+    gradientScale: [],
+    objectives: 0,
+    tensors: [],
+    findings,
+    evaluations: 0,
+    forwardMs: null,
+    timeMs: 0,
+    checkMs: 0,
+    workers: 0,
+  };
+}
+
+export function totals(declarations: DeclarationReport[]): RunTotals {
+  const t: RunTotals = { pass: 0, warn: 0, fail: 0, error: 0 };
+  for (const d of declarations) t[d.status]++;
+  return t;
+}
+
+export function buildRunReport(outcomes: FileOutcome[], startedAt: Date, timeMs: number): RunReport {
+  const declarations: DeclarationReport[] = [];
+  for (const o of outcomes) {
+    if (o.findings.some((f) => f.severity === 'error')) declarations.push(fileErrorReport(o.file, o.findings));
+    declarations.push(...o.declarations);
+  }
+  return {
+    schema: RUN_SCHEMA,
+    version: REPORT_VERSION,
+    tool: { name: 'gradlens', version: VERSION },
+    startedAt: startedAt.toISOString(),
+    timeMs,
+    files: outcomes.map((o) => o.file),
+    declarations,
+    totals: totals(declarations),
+  };
+}
+
+/** Exit code of a run: 2 when something could not be checked, 1 when a gradient is wrong, else 0. */
+export function exitCode(run: RunReport): number {
+  if (run.totals.error) return 2;
+  if (run.totals.fail) return 1;
+  return 0;
+}
+
+export function worstStatus(statuses: Status[]): Status {
+  const order: Status[] = ['pass', 'warn', 'fail', 'error'];
+  return statuses.reduce<Status>((w, s) => (order.indexOf(s) > order.indexOf(w) ? s : w), 'pass');
+}
