@@ -1,0 +1,253 @@
+// The model-file contract, checked in-process: every tensor form, every declaration kind, and every kind of
+// bad input becoming a clear finding on the declaration instead of a crash.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fn, layer, model, ones, rand, randint, randn, tensor, zeros } from '../../core/index';
+import type { Declaration } from '../../core/contract/declarations';
+import { runDeclarationCheck } from '../../core/engine/check';
+import { assembleReport } from '../../core/engine/assemble';
+import type { CheckOverrides } from '../../core/engine/api';
+import type { DeclarationReport } from '../../core/report/types';
+
+function check(decl: unknown, overrides: CheckOverrides = {}, name = 'decl'): DeclarationReport {
+  const raw = runDeclarationCheck(decl as Declaration, name, overrides);
+  return assembleReport(raw, { file: __filename, timeMs: 0, workers: 1 });
+}
+
+const codes = (r: DeclarationReport) => r.findings.map((f) => f.code);
+const tensorOf = (r: DeclarationReport, path: string) => r.tensors.find((t) => t.path === path)!;
+
+// f(x, y) = Σ sin(x)·y + Σ x², in each tensor form.
+const sinDot = {
+  f: ({ x, y }: { x: number[]; y: number[] }) => x.reduce((a, v, i) => a + Math.sin(v) * y[i] + v * v, 0),
+  grad: ({ x, y }: { x: number[]; y: number[] }) => ({ x: x.map((v, i) => Math.cos(v) * y[i] + 2 * v), y: x.map((v) => Math.sin(v)) }),
+};
+
+test('tensor forms: nested arrays, typed arrays, { data, shape }, numbers', () => {
+  const nested = fn({ at: { x: [0.1, -0.4, 1.3], y: [2.5, 0.5, -1.5] }, ...sinDot });
+  assert.equal(check(nested).status, 'pass');
+  const typed = fn({
+    at: { x: Float64Array.of(0.1, -0.4, 1.3), y: Float64Array.of(2.5, 0.5, -1.5) },
+    f: ({ x, y }) => sinDot.f({ x: [...x], y: [...y] }),
+    grad: ({ x, y }) => {
+      const g = sinDot.grad({ x: [...x], y: [...y] });
+      return { x: Float64Array.from(g.x), y: Float64Array.from(g.y) };
+    },
+  });
+  assert.equal(check(typed).status, 'pass');
+  const scalar = fn({ at: { a: 0.7, b: 1.9 }, f: ({ a, b }) => a * a * b, grad: ({ a, b }) => ({ a: 2 * a * b, b: a * a }) });
+  const r = check(scalar);
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(tensorOf(r, 'a').shape, []);
+  const obj = fn({
+    at: { w: randn([2, 3]) },
+    f: ({ w }) => w.data.reduce((a, v) => a + v ** 3, 0),
+    grad: ({ w }) => ({ w: { data: w.data.map((v) => 3 * v * v), shape: [2, 3] } }),
+  });
+  assert.equal(check(obj).status, 'pass');
+});
+
+test('helpers are seeded by the declaration name: same name same inputs, other name other inputs', () => {
+  const seen: number[][] = [];
+  const spy = fn({
+    at: { x: randn([4]), u: rand([2], { low: 2, high: 3 }), z: zeros([2]), o: ones([2]), t: tensor([[1.5, 2.5]]) },
+    f: ({ x, u, z, o, t }) => {
+      seen.push([...x.data]);
+      assert.ok(u.data.every((v) => v >= 2 && v < 3));
+      assert.deepEqual([...z.data, ...o.data, ...t.data], [0, 0, 1, 1, 1.5, 2.5]);
+      return x.data.reduce((a, v) => a + v, 0);
+    },
+    grad: ({ x }) => ({ x: x.data.map(() => 1) }),
+    wrt: ['x'],
+  });
+  check(spy, {}, 'alpha');
+  const first = seen[0];
+  seen.length = 0;
+  check(spy, {}, 'alpha');
+  assert.deepEqual(seen[0], first);
+  seen.length = 0;
+  check(spy, {}, 'beta');
+  assert.notDeepEqual(seen[0], first);
+});
+
+test('wrt: integer data (randint labels) is not differentiated by default; wrt selects', () => {
+  const softmaxLoss = fn({
+    at: { s: randn([3, 4], { nested: true }), y: randint(0, 4, [3]) },
+    f: ({ s, y }) => {
+      let loss = 0;
+      s.forEach((row, n) => {
+        const m = Math.max(...row);
+        const z = row.reduce((a, v) => a + Math.exp(v - m), 0);
+        loss += -(row[y[n]] - m - Math.log(z)) / 3;
+      });
+      return loss;
+    },
+    grad: ({ s, y }) => ({
+      s: s.map((row, n) => {
+        const m = Math.max(...row);
+        const z = row.reduce((a, v) => a + Math.exp(v - m), 0);
+        return row.map((v, j) => (Math.exp(v - m) / z - (j === y[n] ? 1 : 0)) / 3);
+      }),
+    }),
+  });
+  const r = check(softmaxLoss);
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.tensors.map((t) => t.path), ['s']);
+  const bad = fn({ ...sinDot, at: { x: [0.1], y: [0.2] }, wrt: ['q'] });
+  const rb = check(bad);
+  assert.equal(rb.status, 'error');
+  assert.match(rb.summary, /wrt names 'q'/);
+});
+
+test("cs231n's dx for input x, a bare typed array for a shaped tensor, and valueAndGrad in both forms", () => {
+  const square = { f: ({ x }: { x: { data: Float64Array } }) => x.data.reduce((a, v) => a + v * v, 0) };
+  const dx = fn({ at: { x: randn([2, 2]) }, ...square, grad: ({ x }) => ({ dx: x.data.map((v) => 2 * v) }) });
+  const r = check(dx);
+  assert.equal(r.status, 'pass');
+  assert.equal(r.tensors[0].gradientKey, 'dx');
+  const tuple = fn({ at: { x: randn([3]) }, valueAndGrad: ({ x }) => [square.f({ x }), { x: x.data.map((v) => 2 * v) }] });
+  assert.equal(check(tuple).status, 'pass');
+  const object = fn({ at: { x: randn([3]) }, valueAndGrad: ({ x }) => ({ value: square.f({ x }), grad: { x: x.data.map((v) => 2 * v) } }) });
+  assert.equal(check(object).status, 'pass');
+  // Coursera: one unrolled parameter vector, the gradient returned bare.
+  const bare = fn({ at: { theta: randn([4]) }, valueAndGrad: ({ theta }) => [square.f({ x: theta }), theta.data.map((v) => 2 * v)] });
+  assert.equal(check(bare).status, 'pass');
+});
+
+test('bad gradients are findings on the declaration: missing key, wrong shape, transposed shape, NaN, not a tensor', () => {
+  const base = { at: { W: randn([2, 3]) }, f: ({ W }: { W: { data: Float64Array } }) => W.data.reduce((a, v) => a + v * v, 0) };
+  const missing = check(fn({ ...base, grad: () => ({ dX: [1] }) }));
+  assert.equal(missing.status, 'error');
+  assert.ok(codes(missing).includes('missing-gradient'));
+  assert.match(missing.summary, /no gradient for 'W'.*dX/);
+  const shape = check(fn({ ...base, grad: () => ({ W: [[1, 2]] }) }));
+  assert.ok(codes(shape).includes('shape-mismatch'));
+  assert.match(shape.findings.find((f) => f.code === 'shape-mismatch')!.message, /\[1, 2\], expected \[2, 3\]/);
+  const transposed = check(fn({ ...base, grad: () => ({ W: [[1, 2], [3, 4], [5, 6]] }) }));
+  assert.match(transposed.findings.find((f) => f.code === 'shape-mismatch')!.message, /transpose/);
+  const nan = check(fn({ ...base, grad: ({ W }) => ({ W: W.data.map((v, i) => (i === 4 ? NaN : 2 * v)) }) }));
+  assert.equal(nan.status, 'fail');
+  assert.ok(codes(nan).includes('nonfinite-gradient'));
+  assert.equal(tensorOf(nan, 'W').hints[0].code, 'nonfinite');
+  const notTensor = check(fn({ ...base, grad: () => ({ W: 'oops' }) }));
+  assert.equal(notTensor.status, 'error');
+  assert.match(notTensor.summary, /not a tensor/);
+});
+
+test('bad values: not a scalar, NaN loss, a Promise, code that throws (located at the user line)', () => {
+  const notScalar = check(fn({ at: { x: randn([2]) }, f: ({ x }) => x.data as unknown as number, grad: ({ x }) => ({ x: x.data }) }));
+  assert.ok(codes(notScalar).includes('not-scalar'));
+  const nanLoss = check(fn({ at: { x: randn([2]) }, f: () => NaN, grad: ({ x }) => ({ x: x.data }) }));
+  assert.ok(codes(nanLoss).includes('nonfinite-output'));
+  const promise = check(fn({ at: { x: randn([2]) }, f: (async () => 1) as unknown as () => number, grad: ({ x }) => ({ x: x.data }) }));
+  assert.equal(promise.status, 'error');
+  assert.match(promise.summary, /Promise/);
+  const throws = check(
+    layer({
+      at: { x: randn([2]) },
+      forward: ({ x }) => x,
+      backward: () => {
+        throw new Error('not implemented yet');
+      },
+    }),
+  );
+  assert.equal(throws.status, 'error');
+  const f = throws.findings.find((x) => x.code === 'threw')!;
+  assert.match(f.message, /backward threw Error: not implemented yet/);
+  assert.equal(f.location?.file, __filename);
+  assert.equal(f.phase, 'backward');
+});
+
+test('code that throws only at a perturbed point stops with a finding, not a crash', () => {
+  const r = check(fn({ at: { x: [1.5, 2] }, f: ({ x }) => { if (x[0] !== 1.5) throw new RangeError('x moved'); return x[0] + x[1]; }, grad: () => ({ x: [1, 1] }) }));
+  assert.equal(r.status, 'error');
+  assert.match(r.summary, /x moved/);
+});
+
+test('non-determinism is reported; ctx randomness and Math.random replay identically', () => {
+  let counter = 0;
+  const drifting = check(fn({ at: { x: randn([3]) }, f: ({ x }) => x.data[0] + counter++, grad: () => ({ x: [1, 0, 0] }) }));
+  assert.ok(codes(drifting).includes('nondeterministic'));
+  const dropout = layer({
+    at: { x: randn([4, 5]) },
+    forward: ({ x }, ctx) => {
+      const mask = x.data.map(() => (ctx.random() < 0.5 ? 2 : 0));
+      return { out: { data: x.data.map((v, i) => v * mask[i]), shape: x.shape }, cache: mask };
+    },
+    backward: (dout: { data: Float64Array }, mask: Float64Array) => ({ x: dout.data.map((g, i) => g * mask[i]) }),
+  });
+  assert.equal(check(dropout).status, 'pass');
+  const mathRandom = layer({
+    at: { x: randn([6]) },
+    forward: ({ x }) => {
+      const mask = x.data.map(() => (Math.random() < 0.5 ? 2 : 0));
+      return { out: x.data.map((v, i) => v * mask[i]), cache: mask };
+    },
+    backward: (dout: Float64Array, mask: Float64Array) => ({ x: dout.map((g, i) => g * mask[i]) }),
+  });
+  assert.equal(check(mathRandom).status, 'pass');
+});
+
+test('a forward that writes into its input is a warning, and the check stays right', () => {
+  const inPlace = layer({
+    at: { x: tensor([-1.5, 0.5, 2.0, -0.25]) },
+    forward: ({ x }) => {
+      for (let i = 0; i < x.data.length; i++) x.data[i] = x.data[i] * x.data[i];
+      return x;
+    },
+    backward: (dout: { data: Float64Array }, cache: { x: { data: Float64Array } }) => ({ x: dout.data.map((g, i) => 2 * g * Math.sqrt(cache.x.data[i])) }),
+  });
+  const r = check(inPlace);
+  assert.ok(codes(r).includes('mutates-input'));
+});
+
+test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
+  const step = layer({
+    at: { x: randn([2, 3]) },
+    forward: ({ x }) => ({ h: { data: x.data.map(Math.tanh), shape: x.shape }, c: x.data.map((v) => v * v) }),
+    backward: (dout: { h: { data: Float64Array; shape: number[] }; c: Float64Array }, { x }) => {
+      assert.deepEqual(dout.h.shape, [2, 3]);
+      assert.ok(dout.c instanceof Float64Array);
+      return { x: x.data.map((v, i) => dout.h.data[i] * (1 - Math.tanh(v) ** 2) + dout.c[i] * 2 * v) };
+    },
+    douts: 4,
+  });
+  const r = check(step);
+  assert.equal(r.status, 'pass');
+  assert.equal(r.objectives, 4);
+});
+
+test('models: layers from the params tree, flat W1/b1 grouped by their number, grads as the same tree', () => {
+  const tree = model({
+    params: { fc1: { W: randn([3, 2]) }, fc2: { W: randn([2]) } },
+    data: { X: randn([3]) },
+    loss: (p, d) => {
+      const h = [0, 1].map((j) => Math.tanh(d.X.data.reduce((a, x, i) => a + x * p.fc1.W.data[i * 2 + j], 0)));
+      return h.reduce((a, v, j) => a + v * p.fc2.W.data[j], 0);
+    },
+    grad: (p, d) => {
+      const z = [0, 1].map((j) => d.X.data.reduce((a, x, i) => a + x * p.fc1.W.data[i * 2 + j], 0));
+      const dW1 = new Float64Array(6);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 2; j++) dW1[i * 2 + j] = d.X.data[i] * (1 - Math.tanh(z[j]) ** 2) * p.fc2.W.data[j];
+      return { fc1: { dW: dW1 }, fc2: { W: z.map(Math.tanh) } };
+    },
+  });
+  const r = check(tree);
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.tensors.map((t) => [t.path, t.group]), [['fc1.W', 'fc1'], ['fc2.W', 'fc2']]);
+  const flat = model({
+    params: { W1: randn([2]), b1: randn([1]), W2: randn([1]) },
+    loss: (p) => (p.W1.data[0] * p.W1.data[1] + p.b1.data[0]) * p.W2.data[0],
+    grad: (p) => ({ W1: [p.W1.data[1] * p.W2.data[0], p.W1.data[0] * p.W2.data[0]], b1: [p.W2.data[0]], W2: [p.W1.data[0] * p.W1.data[1] + p.b1.data[0]] }),
+  });
+  const rf = check(flat);
+  assert.equal(rf.status, 'pass');
+  assert.deepEqual([...new Set(rf.tensors.map((t) => t.group))], ['layer 1', 'layer 2']);
+});
+
+test('declarations that cannot be checked say why', () => {
+  assert.match(check(fn({ at: { x: [0.5] }, f: ({ x }) => x[0] } as never)).summary, /needs grad or valueAndGrad/);
+  assert.match(check(layer({ at: { x: [0.5] }, forward: ({ x }) => x } as never)).summary, /needs forward and backward/);
+  assert.match(check(fn({ at: { n: [1, 2] }, f: () => 1, grad: () => ({}) })).summary, /nothing to differentiate/);
+  assert.throws(() => fn({ at: {}, f: () => 1, grad: () => ({}), forwrd: 1 } as never), /does not know 'forwrd'/);
+});
