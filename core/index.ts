@@ -16,3 +16,5 @@ export type {
 } from './contract/declarations';
 export { randn, rand, randint, zeros, ones, tensor } from './contract/tensor';
 export type { DType, FloatArray, NestedNumbers, NestedOf, Tensor, TensorInit, TensorValue } from './contract/tensor';
+export { assignment, isAssignment } from './grade/assignment';
+export type { Assignment, AssignmentSpec, FnTask, LayerTask, ModelTask, Task, TaskPoints, Visibility } from './grade/assignment';

@@ -45,8 +45,11 @@ export type Materialize<T> = T extends TensorInit<infer R>
         ? { [K in keyof T]: Materialize<T[K]> }
         : T;
 
-/** Gradients keyed by input name ('x', or cs231n's 'dx'). */
-export type Gradients = { [name: string]: TensorValue | Gradients | undefined };
+/**
+ * Gradients keyed by input name ('x', or cs231n's 'dx'), as a tree for models, or one bare tensor when there is
+ * a single input. Typed as `object` so interfaces and classes of the user's own fit too; the engine checks the rest.
+ */
+export type Gradients = object;
 
 type InputsOf<A> = A extends (...args: never[]) => infer R ? R : A;
 

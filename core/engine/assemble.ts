@@ -248,13 +248,21 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], meta: Asse
   if (base.status === 'fail' || base.nonFinite) {
     // Patterns are fitted on one objective (the first upstream gradient) so analytic and numeric agree in kind.
     const k = raw.objectives;
+    // Elements at or near a kink have no reliable derivative (a kink flag, or a large error estimate from a kink
+    // a few steps away): they would spoil a pattern that fits all the others.
+    const smooth = judged.filter((j) => {
+      const at = j.row * k;
+      const scale = Math.max(Math.abs(num(raw.elements.analytic[at])), Math.abs(num(raw.elements.numeric[at])));
+      return raw.elements.kink[at] !== 1 && !(num(raw.elements.errEst[at]) > 1e-3 * scale);
+    });
+    const fitted = smooth.length ? smooth : judged;
     base.hints = computeHints({
       name,
       shape: t.shape,
-      flat: judged.map((j) => j.flat),
-      analytic: judged.map((j) => num(raw.elements.analytic[j.row * k])),
-      numeric: judged.map((j) => num(raw.elements.numeric[j.row * k])),
-      failed: judged.map((j) => j.state === 'fail' || j.state === 'nonfinite'),
+      flat: fitted.map((j) => j.flat),
+      analytic: fitted.map((j) => num(raw.elements.analytic[j.row * k])),
+      numeric: fitted.map((j) => num(raw.elements.numeric[j.row * k])),
+      failed: fitted.map((j) => j.state === 'fail' || j.state === 'nonfinite'),
       values: t.values,
       analyticAll: t.analytic0,
       batchCandidates: raw.batchCandidates,

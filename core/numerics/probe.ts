@@ -110,7 +110,10 @@ export class Prober {
       // Smooth: the one-sided slopes' disagreement shrinks 4× from h to h/4. A kink keeps it.
       const small = Math.abs(fwd[2] - bwd[2]);
       const large = Math.abs(fwd[0] - bwd[0]);
-      const kink = small > 0.3 * large && small > Math.max(1e-3 * this.setup.scale[j], 10 * noise);
+      // Above round-off, and a real share of the slopes themselves (a ReLU whose upstream gradient is tiny
+      // still has a kink of its own size, however small next to the whole gradient's scale).
+      const sideScale = Math.max(Math.abs(fwd[2]), Math.abs(bwd[2]));
+      const kink = small > 0.3 * large && small > 10 * noise && small > 1e-3 * sideScale;
       out.kink[j] = kink ? 1 : 0;
       out.lo[j] = lo;
       out.hi[j] = hi;

@@ -42,7 +42,8 @@ export function judge(s: Sample, scale: number, tol: Tolerance): Judgement {
   if (s.kink && Number.isFinite(s.lo) && Number.isFinite(s.hi)) {
     // At a kink any value between the one-sided slopes is a valid subgradient.
     const slack = tol.c * s.errEst + tol.rtol * Math.max(Math.abs(s.lo), Math.abs(s.hi)) + tol.floor * scale;
-    if (s.analytic >= s.lo - slack && s.analytic <= s.hi + slack) return { state: 'kink', tolerance, margin };
+    // Inside the interval the mismatch is expected: its margin is 0.
+    if (s.analytic >= s.lo - slack && s.analytic <= s.hi + slack) return { state: 'kink', tolerance, margin: 0 };
   }
   return { state: 'fail', tolerance, margin };
 }

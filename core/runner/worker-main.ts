@@ -7,15 +7,12 @@ import { bundleSources } from './bundle-sources';
 import { getHandler, type HandlerContext } from './handlers';
 // The engine's own jobs (list, check) register themselves with the handler registry.
 import '../engine/worker-handlers';
-import { RUNTIME_GLOBAL, WATCHDOG_ENV, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
+import { LOADED_BUNDLES, RUNTIME_GLOBAL, WATCHDOG_ENV, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
 import { userLocation } from './stack';
-import { startMemoryWatchdog } from './watchdog';
+import { startWatchdog } from './watchdog';
 import * as runtime from '../index';
 
 const io = harden();
-
-/** How many bundles stay in the require cache; older ones are dropped (an edit-check loop makes many). */
-const LOADED_BUNDLES = 8;
 
 interface LoadedBundle {
   exports: Record<string, unknown>;
@@ -36,8 +33,14 @@ let current: RunningJob | undefined;
 // (its brands and helpers). Not writable, so user code cannot swap it for later bundles.
 Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
 
-const watchdogMb = Number(process.env[WATCHDOG_ENV]);
-if (watchdogMb > 0) startMemoryWatchdog(watchdogMb);
+// Watches for the pool going away (always) and for memory (when the pool cannot read /proc). Node's permission
+// model refuses threads unless --allow-worker is given: the worker then runs without it (on Linux the pool still
+// enforces memory from /proc; an idle worker still leaves when its IPC channel closes).
+try {
+  startWatchdog(process.ppid, Number(process.env[WATCHDOG_ENV]) || 0);
+} catch (error) {
+  io.writeError(`gradlens worker: running without its watchdog thread (${error instanceof Error ? error.message : String(error)})\n`);
+}
 
 // The pool sends a job only after the previous one was answered. Jobs are not chained: a job answered early
 // (an uncaught error from a timer) may leave a promise that never settles, and must not hold up the next one.
@@ -101,6 +104,7 @@ function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
   const exports = require(bundlePath) as Record<string, unknown>;
   const bundle = { exports, userFiles: job.userFiles };
   loaded.set(bundlePath, bundle);
+  // An edit-check loop makes a new bundle per edit: only the most recent ones stay in the require cache.
   while (loaded.size > LOADED_BUNDLES) {
     const oldest = loaded.keys().next().value as string;
     loaded.delete(oldest);

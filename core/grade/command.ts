@@ -1,0 +1,144 @@
+// `gradlens grade`: grade a class folder, one submission in Gradescope's layout, or build the Gradescope
+// autograder zip. Registered on the CLI by core/cli/main.ts.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import pc from 'picocolors';
+import { runAutograder, autograderRoot } from './autograder';
+import { buildGradescopeBundle } from './bundle';
+import { gradeClass, type GradeProgress } from './grader';
+import { roundScore } from './results';
+import { listSubmissions } from './submissions';
+
+interface GradeFlags {
+  out: string;
+  jobs?: string;
+  regrade?: boolean;
+  student?: string[];
+  timeLimit?: string;
+  memoryLimit?: string;
+  permissions: boolean;
+  runAs: 'auto' | 'never' | 'always';
+  gradescope?: boolean;
+  gradescopeBundle?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} takes a positive integer, got '${value}'`);
+  return n;
+}
+
+/** A progress bar on a terminal; a line per student otherwise (CI logs, Gradescope's stdout). */
+function progressReporter(total: number, enabled: boolean): { update(p: GradeProgress): void; stop(): void } {
+  if (enabled && process.stderr.isTTY) {
+    const bar = new SingleBar(
+      { format: 'grading [{bar}] {value}/{total} submissions · {eta_formatted} left · {student}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    );
+    bar.start(total, 0, { student: '' });
+    return {
+      update: (p) => bar.update(p.done, { student: `${p.student} ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}` }),
+      stop: () => bar.stop(),
+    };
+  }
+  return {
+    update: (p) =>
+      process.stderr.write(`[${p.done}/${p.total}] ${p.student}: ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}${p.reused ? ' (already graded)' : ''}\n`),
+    stop: () => undefined,
+  };
+}
+
+async function gradeFolder(assignment: string, folder: string, flags: GradeFlags): Promise<void> {
+  let submissions = await listSubmissions(folder);
+  if (flags.student?.length) {
+    const wanted = new Set(flags.student);
+    const unknown = [...wanted].filter((s) => !submissions.some((x) => x.student === s));
+    if (unknown.length) throw new Error(`no submission folder for ${unknown.join(', ')} in ${folder}`);
+    submissions = submissions.filter((s) => wanted.has(s.student));
+  }
+  if (!submissions.length) throw new Error(`${folder} has no submission folders (one folder per student)`);
+  const controller = new AbortController();
+  // Ctrl-C stops cleanly: finished students are stored, and the next run resumes after them.
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const progress = progressReporter(submissions.length, flags.progress && !flags.json);
+  try {
+    const run = await gradeClass({
+      assignment,
+      submissions,
+      outDir: flags.out,
+      jobs: positiveInt(flags.jobs, 'jobs'),
+      regrade: flags.regrade,
+      timeLimitMs: positiveInt(flags.timeLimit, 'time-limit'),
+      memoryLimitMb: positiveInt(flags.memoryLimit, 'memory-limit'),
+      sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs },
+      signal: controller.signal,
+      onSandbox: (s) => {
+        if (!flags.json) for (const note of s.notes) process.stderr.write(pc.dim(`sandbox: ${note}\n`));
+      },
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    if (controller.signal.aborted) {
+      process.stderr.write(`interrupted: ${run.graded + run.reused} of ${submissions.length} graded and stored; run the same command again to resume\n`);
+      process.exitCode = 130;
+      return;
+    }
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ assignment: run.result.assignment, maxScore: run.result.maxScore, students: run.result.students.map((s) => ({ student: s.student, score: s.score, maxScore: s.maxScore })) }, null, 1) + '\n');
+      return;
+    }
+    const perMinute = run.graded ? (run.graded / run.timeMs) * 60_000 : 0;
+    const scores = run.result.students.map((s) => s.score);
+    const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+    process.stdout.write(
+      `${run.result.assignment}: ${run.result.students.length} submissions, mean ${roundScore(mean)} / ${roundScore(run.result.maxScore)}` +
+        ` (${run.graded} graded, ${run.reused} already graded; ${(run.timeMs / 1000).toFixed(1)} s${run.graded ? `, ${perMinute.toFixed(0)} submissions/min` : ''})\n`,
+    );
+    for (const file of run.files) process.stdout.write(`  ${path.relative(process.cwd(), file) || file}\n`);
+    process.stdout.write(`  ${path.relative(process.cwd(), path.join(flags.out, 'students')) || 'students'}/<student>/ (feedback.txt, feedback.html, report.html, results.json)\n`);
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export function registerGradeCommand(program: Command): void {
+  program
+    .command('grade')
+    .description('Grade backprop homework: every student folder against an assignment file (scores, feedback, gradebook)')
+    .argument('<assignment>', "the assignment file (export default assignment({ title, tasks }))")
+    .argument('[submissions]', 'the folder with one subfolder per student')
+    .option('-o, --out <dir>', 'where results go', 'grades')
+    .option('-j, --jobs <n>', `submissions graded at once (default: the number of cores, ${os.availableParallelism()})`)
+    .option('--regrade', 'grade every submission again (default: resume, skipping unchanged graded submissions)')
+    .option('--student <names...>', 'only these students (folder names)')
+    .option('--time-limit <ms>', "per-task time limit in one submission (overrides the assignment's)")
+    .option('--memory-limit <mb>', "memory limit of a submission's process (overrides the assignment's)")
+    .option('--no-permissions', "do not confine submissions with Node's permission model (not recommended)")
+    .option('--run-as <mode>', "as root, run submissions as 'nobody': auto | never | always", 'auto')
+    .option('--gradescope', 'grade the one submission in Gradescope\'s layout ($GRADLENS_AUTOGRADER_ROOT, default /autograder)')
+    .option('--gradescope-bundle <zip>', 'build the Gradescope autograder zip for this assignment and exit')
+    .option('--json', 'print scores as JSON on stdout')
+    .option('--no-progress', 'no progress bar')
+    .action(async (assignment: string, submissions: string | undefined, flags: GradeFlags) => {
+      if (!['auto', 'never', 'always'].includes(flags.runAs)) throw new Error(`--run-as takes auto, never or always, got '${flags.runAs}'`);
+      if (flags.gradescopeBundle) {
+        const zip = await buildGradescopeBundle({ assignment, out: flags.gradescopeBundle });
+        process.stdout.write(`wrote ${zip.path} (${zip.files.length} files, ${(zip.bytes / 1024).toFixed(0)} KiB): upload it as the autograder of a Gradescope programming assignment\n`);
+        return;
+      }
+      if (flags.gradescope) {
+        const result = await runAutograder({ assignment, root: autograderRoot(), sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs }, timeLimitMs: positiveInt(flags.timeLimit, 'time-limit') });
+        process.stdout.write(`${result.output}\n`);
+        return;
+      }
+      if (!submissions) throw new Error('give the folder of submissions (one subfolder per student), or --gradescope / --gradescope-bundle');
+      await gradeFolder(path.resolve(assignment), path.resolve(submissions), flags);
+    });
+}

@@ -1,0 +1,81 @@
+// Class statistics: the score distribution, how many students earned each item, and which hints came up
+// most. Feeds the summary page and summary.json.
+
+import type { HintCode } from '../report/types';
+import type { ClassResult, TaskErrorCode } from './results';
+
+export interface ItemStats {
+  task: string;
+  key: string;
+  maxScore: number;
+  /** Students with full points on the item. */
+  passed: number;
+  attempted: number;
+  meanScore: number;
+}
+
+export interface ClassStats {
+  students: number;
+  maxScore: number;
+  mean: number;
+  median: number;
+  /** Students with every point. */
+  perfect: number;
+  /** Ten bins over [0, max]; the last bin includes max. */
+  histogram: { from: number; to: number; count: number }[];
+  items: ItemStats[];
+  hints: { code: HintCode; count: number; example: string }[];
+  errors: { code: TaskErrorCode; count: number }[];
+}
+
+const BINS = 10;
+
+export function classStats(result: ClassResult): ClassStats {
+  const scores = result.students.map((s) => s.score).sort((a, b) => a - b);
+  const n = scores.length;
+  const max = result.maxScore;
+  const histogram = Array.from({ length: BINS }, (_, i) => ({ from: (max * i) / BINS, to: (max * (i + 1)) / BINS, count: 0 }));
+  for (const s of scores) {
+    const bin = max > 0 ? Math.min(BINS - 1, Math.floor((s / max) * BINS)) : 0;
+    histogram[bin].count++;
+  }
+  const items = new Map<string, ItemStats>();
+  const hints = new Map<HintCode, { count: number; example: string }>();
+  const errors = new Map<TaskErrorCode, number>();
+  for (const student of result.students) {
+    for (const task of student.tasks) {
+      if (task.error) errors.set(task.error.code, (errors.get(task.error.code) ?? 0) + 1);
+      for (const item of task.items) {
+        const id = `${task.name}\u0000${item.key}`;
+        const stats = items.get(id) ?? { task: task.name, key: item.key, maxScore: item.maxScore, passed: 0, attempted: 0, meanScore: 0 };
+        stats.attempted++;
+        if (item.score >= item.maxScore) stats.passed++;
+        stats.meanScore += item.score;
+        items.set(id, stats);
+      }
+      // A hint counts once per student and task, however many gradients it showed up on.
+      const seen = new Set<HintCode>();
+      for (const tensor of task.graded?.tensors ?? []) {
+        for (const hint of tensor.hints) {
+          if (seen.has(hint.code)) continue;
+          seen.add(hint.code);
+          const entry = hints.get(hint.code) ?? { count: 0, example: hint.message };
+          entry.count++;
+          hints.set(hint.code, entry);
+        }
+      }
+    }
+  }
+  for (const stats of items.values()) stats.meanScore = stats.attempted ? stats.meanScore / stats.attempted : 0;
+  return {
+    students: n,
+    maxScore: max,
+    mean: n ? scores.reduce((a, b) => a + b, 0) / n : 0,
+    median: n ? (n % 2 ? scores[(n - 1) / 2] : (scores[n / 2 - 1] + scores[n / 2]) / 2) : 0,
+    perfect: scores.filter((s) => s >= max && max > 0).length,
+    histogram,
+    items: [...items.values()],
+    hints: [...hints.entries()].map(([code, v]) => ({ code, ...v })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+    errors: [...errors.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+  };
+}

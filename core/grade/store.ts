@@ -1,0 +1,84 @@
+// The grading output folder. Every file is written atomically (a temporary name in the same folder, then
+// rename), so an interrupted run never leaves a half-written result; per-student results double as the
+// resume state: a student whose result matches the current assignment and submission is not regraded.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult } from './results';
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await fs.open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(data);
+      // Flush before the rename so that a crash cannot leave a renamed but empty file.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A file-name-safe version of a student's folder name (results go in one folder per student). */
+export function safeName(student: string): string {
+  const cleaned = student.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^\.+/, '_');
+  return cleaned.length ? cleaned.slice(0, 120) : '_';
+}
+
+/** Hash of every file of a submission (relative names and contents), to notice a changed submission. */
+export async function hashSubmission(files: string[], root: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort()) {
+    hash.update(path.relative(root, file)).update('\u0000');
+    hash.update(await fs.readFile(file)).update('\u0000');
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+export class ResultStore {
+  constructor(readonly outDir: string) {}
+
+  studentDir(student: string): string {
+    return path.join(this.outDir, 'students', safeName(student));
+  }
+
+  resultPath(student: string): string {
+    return path.join(this.studentDir(student), 'result.json');
+  }
+
+  /** The stored result if it is complete and graded against the same assignment and submission. */
+  async reusable(student: string, assignmentHash: string, submissionHash: string): Promise<StudentResult | null> {
+    try {
+      const stored = JSON.parse(await fs.readFile(this.resultPath(student), 'utf8')) as StudentResult;
+      const valid =
+        stored.schema === GRADE_SCHEMA &&
+        stored.version === GRADE_VERSION &&
+        stored.student === student &&
+        stored.assignmentHash === assignmentHash &&
+        stored.submissionHash === submissionHash;
+      return valid ? stored : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async save(result: StudentResult, extra: Record<string, string>): Promise<void> {
+    const dir = this.studentDir(result.student);
+    // Feedback first, the result last: the result file is the marker that the student is done.
+    for (const [name, content] of Object.entries(extra)) await writeFileAtomic(path.join(dir, name), content);
+    await writeFileAtomic(this.resultPath(result.student), JSON.stringify(result, null, 1));
+  }
+
+  async write(relative: string, content: string): Promise<string> {
+    const file = path.join(this.outDir, relative);
+    await writeFileAtomic(file, content);
+    return file;
+  }
+}
