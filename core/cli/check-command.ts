@@ -2,6 +2,7 @@
 // terminal report (or JSON), and writes JUnit and HTML files on request.
 
 import * as fs from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -92,6 +93,8 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
     memoryLimitMb: positiveNumber('--memory-limit', flags.memoryLimit),
   });
   const abort = new AbortController();
+  // Every queued job listens on this one signal.
+  setMaxListeners(0, abort.signal);
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   const showProgress = flags.progress !== false && process.stderr.isTTY === true && !jsonToStdout;
@@ -114,9 +117,13 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
             bar?.increment(1, { name: progress.declaration });
           },
         });
-        return { file, declarations: result.declarations, findings: result.findings };
+        // With --only, a file without those names is simply not concerned.
+        const findings = flags.only ? result.findings.filter((f) => f.code !== 'not-a-declaration') : result.findings;
+        return { file, declarations: result.declarations, findings };
       }),
     );
+    const unknown = (flags.only ?? []).filter((n) => !outcomes.some((o) => o.declarations.some((d) => d.name === n)));
+    for (const n of unknown) process.stderr.write(`gradlens: no declaration named '${n}' in the checked files\n`);
     bar?.stop();
     const run = buildRunReport(outcomes, started, performance.now() - t0);
     if (jsonToStdout) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
@@ -124,7 +131,7 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
     if (typeof flags.json === 'string') writeAtomically(flags.json, JSON.stringify(run, null, 2) + '\n');
     if (flags.junit) writeAtomically(flags.junit, junitXml(run));
     if (flags.html) writeAtomically(flags.html, renderHtmlReport(run));
-    return abort.signal.aborted ? 130 : exitCode(run);
+    return abort.signal.aborted ? 130 : unknown.length ? 2 : exitCode(run);
   } finally {
     bar?.stop();
     process.off('SIGINT', onSignal);

@@ -9,8 +9,8 @@ export type DType = 'float64' | 'float32';
 export type FloatArray = Float64Array | Float32Array;
 export type NumericArray = FloatArray | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 
-/** A dense row-major tensor. */
-export interface Tensor<A extends NumericArray = FloatArray> {
+/** A dense row-major tensor (Float64Array data unless the code computes in float32). */
+export interface Tensor<A extends NumericArray = Float64Array> {
   data: A;
   shape: number[];
 }
@@ -20,6 +20,9 @@ export type NestedNumbers = number | NestedNumbers[];
 
 /** Anything Gradlens accepts as a tensor value (inputs, outputs and gradients). */
 export type TensorValue = number | NestedNumbers[] | NumericArray | Tensor<NumericArray>;
+
+/** What a float helper gives: Float64Array data, or Float32Array when the input asks for float32. */
+type FloatTensorFor<O> = O extends { dtype: 'float32' } ? Tensor<Float32Array> : Tensor<Float64Array>;
 
 /** Nested array type of a given shape: NestedOf<[2, 3]> is number[][]. */
 export type NestedOf<S extends readonly number[]> = S extends readonly [number, ...infer R extends number[]]
@@ -68,14 +71,14 @@ function validateShape(shape: Shape): void {
 
 /** Standard normal entries times `scale` (default 1) plus `mean` (default 0). */
 export function randn<const S extends Shape>(shape: S, options: InitOptions & { nested: true; scale?: number; mean?: number }): TensorInit<NestedOf<S>>;
-export function randn(shape: Shape, options?: InitOptions & { nested?: false; scale?: number; mean?: number }): TensorInit<Tensor>;
+export function randn<const O extends InitOptions & { nested?: false; scale?: number; mean?: number }>(shape: Shape, options?: O): TensorInit<FloatTensorFor<O>>;
 export function randn(shape: Shape, options: InitOptions & { scale?: number; mean?: number } = {}): TensorInit<unknown> {
   return init('randn', shape, options);
 }
 
 /** Uniform entries in [low, high) (default [0, 1)). */
 export function rand<const S extends Shape>(shape: S, options: InitOptions & { nested: true; low?: number; high?: number }): TensorInit<NestedOf<S>>;
-export function rand(shape: Shape, options?: InitOptions & { nested?: false; low?: number; high?: number }): TensorInit<Tensor>;
+export function rand<const O extends InitOptions & { nested?: false; low?: number; high?: number }>(shape: Shape, options?: O): TensorInit<FloatTensorFor<O>>;
 export function rand(shape: Shape, options: InitOptions & { low?: number; high?: number } = {}): TensorInit<unknown> {
   return init('rand', shape, options);
 }
@@ -89,26 +92,26 @@ export function randint<const S extends Shape>(low: number, high: number, shape:
 }
 
 export function zeros<const S extends Shape>(shape: S, options: InitOptions & { nested: true }): TensorInit<NestedOf<S>>;
-export function zeros(shape: Shape, options?: InitOptions & { nested?: false }): TensorInit<Tensor>;
+export function zeros<const O extends InitOptions & { nested?: false }>(shape: Shape, options?: O): TensorInit<FloatTensorFor<O>>;
 export function zeros(shape: Shape, options: InitOptions = {}): TensorInit<unknown> {
   return init('zeros', shape, options);
 }
 
 export function ones<const S extends Shape>(shape: S, options: InitOptions & { nested: true }): TensorInit<NestedOf<S>>;
-export function ones(shape: Shape, options?: InitOptions & { nested?: false }): TensorInit<Tensor>;
+export function ones<const O extends InitOptions & { nested?: false }>(shape: Shape, options?: O): TensorInit<FloatTensorFor<O>>;
 export function ones(shape: Shape, options: InitOptions = {}): TensorInit<unknown> {
   return init('ones', shape, options);
 }
 
 /** Explicit values, flat (with a shape) or nested; materialized in the declaration's dtype. */
-export function tensor(values: NestedNumbers[] | ArrayLike<number>, shape?: number[], options: Omit<InitOptions, 'seed'> = {}): TensorInit<Tensor> {
+export function tensor<const O extends Omit<InitOptions, 'seed'>>(values: NestedNumbers[] | ArrayLike<number>, shape?: number[], options?: O): TensorInit<FloatTensorFor<O>> {
   const resolved = shape ?? inferNestedShape(values as NestedNumbers[]);
   const size = resolved.reduce((a, b) => a * b, 1);
   const flat = isNestedArray(values) ? flattenNested(values as NestedNumbers[]) : Array.from(values as ArrayLike<number>);
   if (flat.length !== size) {
     throw new TypeError(`gradlens: tensor() got ${flat.length} values for shape [${resolved.join(', ')}]`);
   }
-  return init('tensor', resolved, options, flat);
+  return init('tensor', resolved, options ?? {}, flat);
 }
 
 /** What an input description becomes. `integer` marks data that is never differentiated by default. */

@@ -192,7 +192,8 @@ function regularizationHint(input: HintInput): Hint | null {
 
 function borderHint(input: HintInput): Hint | null {
   const s = input.shape;
-  if (s.length < 2) return null;
+  // Image-shaped tensors only ([C, H, W], [N, C, H, W]): in a matrix, an edge row or column is just a row or column.
+  if (s.length < 3) return null;
   const H = s[s.length - 2];
   const W = s[s.length - 1];
   if (H < 3 || W < 3) return null;

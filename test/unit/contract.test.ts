@@ -208,7 +208,7 @@ test('layers: tree outputs ({ h, c }), douts shaped like the output, several dou
     backward: (dout: { h: { data: Float64Array; shape: number[] }; c: Float64Array }, { x }) => {
       assert.deepEqual(dout.h.shape, [2, 3]);
       assert.ok(dout.c instanceof Float64Array);
-      return { x: x.data.map((v, i) => dout.h.data[i] * (1 - Math.tanh(v) ** 2) + dout.c[i] * 2 * v) };
+      return { x: x.data.map((v: number, i: number) => dout.h.data[i] * (1 - Math.tanh(v) ** 2) + dout.c[i] * 2 * v) };
     },
     douts: 4,
   });
@@ -246,8 +246,8 @@ test('models: layers from the params tree, flat W1/b1 grouped by their number, g
 });
 
 test('declarations that cannot be checked say why', () => {
-  assert.match(check(fn({ at: { x: [0.5] }, f: ({ x }) => x[0] } as never)).summary, /needs grad or valueAndGrad/);
-  assert.match(check(layer({ at: { x: [0.5] }, forward: ({ x }) => x } as never)).summary, /needs forward and backward/);
+  assert.match(check(fn({ at: { x: [0.5] }, f: ({ x }: { x: number[] }) => x[0] } as never)).summary, /needs grad or valueAndGrad/);
+  assert.match(check(layer({ at: { x: [0.5] }, forward: ({ x }: { x: number[] }) => x } as never)).summary, /needs forward and backward/);
   assert.match(check(fn({ at: { n: [1, 2] }, f: () => 1, grad: () => ({}) })).summary, /nothing to differentiate/);
   assert.throws(() => fn({ at: {}, f: () => 1, grad: () => ({}), forwrd: 1 } as never), /does not know 'forwrd'/);
 });

@@ -52,7 +52,7 @@ test('a file that throws on load, and a syntax error, are file-level findings at
   assert.equal(load.findings[0].code, 'load-error');
   assert.match(load.findings[0].message, /configuration file missing/);
   assert.equal(load.findings[0].location?.start.line, 3);
-  const syntax = await engine.checkFile({ file: path.join(fixtures, 'syntax-error.ts') });
+  const syntax = await engine.checkFile({ file: path.join(fixtures, 'broken-syntax.ts') });
   assert.equal(syntax.findings[0].code, 'compile-error');
   assert.equal(syntax.findings[0].location?.start.line, 2);
 });
