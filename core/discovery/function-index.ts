@@ -46,8 +46,10 @@ const FILLING_METHODS = new Set(['push', 'unshift', 'splice', 'set']);
 const READ_ONLY_MEMBERS = new Set(['length', 'shape']);
 const NOTHING_SHADOWED: ReadonlySet<string> = new Set();
 
+/** Indexes by function node: parsed files are reused across discovery runs until they change, and so are these. */
 const indexes = new WeakMap<ts.Node, FunctionIndex>();
 
+/** The declarations and writes of a function's body (nested callbacks included, marked as such). */
 export function indexFunction(fn: ts.SignatureDeclaration): FunctionIndex {
   const cached = indexes.get(fn);
   if (cached) return cached;

@@ -60,11 +60,24 @@ export class GradientAnalyzer {
     // Every return counts; for a key returned by several, the last one in the code wins (early returns are
     // usually the degenerate cases).
     for (const returned of returnedExpressions(fn)) {
-      const part = role === 'valueAndGrad' ? this.sitesOfTuple(returned, fn, depth) : this.sitesOfValue(returned, [], returned, fn, depth, new Set());
+      const part = role === 'valueAndGrad' ? this.sitesOfTuple(returned, fn, depth) : this.sitesOfResult(returned, fn, depth);
       structured ||= part.structured;
       for (const site of part.sites) collected.add(site);
     }
     return { sites: collected.sites, structured };
+  }
+
+  /**
+   * What a backward/grad returns. Returning a call delegates the whole result (`return convBackward(dout,
+   * cache)`): the callee's sites, whatever their shape; a callee that cannot be followed (imported, in a
+   * parse-only scan) tells nothing about which gradients there are, so it gives no sites.
+   */
+  private sitesOfResult(returned: ts.Expression, fn: FunctionNode, depth: number): FunctionAnalysis {
+    const value = stripExpression(returned);
+    if (!ts.isCallExpression(value)) return this.sitesOfValue(returned, [], returned, fn, depth, new Set());
+    const callee = this.resolver.resolveFunction(value.expression);
+    if (!callee) return { sites: [], structured: false };
+    return this.analyzeFunction(callee, 'gradients', depth + 1);
   }
 
   /** `[J, grad]`, `{ value, grad }`, a name bound to one of them, or a call of a function returning one. */

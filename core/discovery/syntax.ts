@@ -50,12 +50,11 @@ export function findProperty(literal: ts.ObjectLiteralExpression, name: string):
   return found;
 }
 
-/** Visits every descendant of `root`, not entering nested functions or classes unless `enterFunctions`. */
-export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => void, enterFunctions = false): void {
+/** Visits every descendant of `root` without entering nested functions or classes. */
+function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => void): void {
   const walk = (node: ts.Node): void => {
     visit(node);
-    if (!enterFunctions && isScopeBoundary(node)) return;
-    ts.forEachChild(node, walk);
+    if (!isScopeBoundary(node)) ts.forEachChild(node, walk);
   };
   ts.forEachChild(root, walk);
 }

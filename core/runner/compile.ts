@@ -76,6 +76,8 @@ export async function compileModelFile(file: string, options: CompileOptions = {
         __filename: JSON.stringify(entry),
         __dirname: JSON.stringify(workingDir),
         'import.meta.url': JSON.stringify(pathToFileURL(entry).href),
+        'import.meta.filename': JSON.stringify(entry),
+        'import.meta.dirname': JSON.stringify(workingDir),
       },
     });
     code = result.outputFiles[0].text;

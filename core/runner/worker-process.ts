@@ -26,6 +26,7 @@ export interface WorkerExit {
 }
 
 const STDERR_TAIL_CHARS = 8192;
+const LOGGED_OUTPUT_CHARS = 64 * 1024;
 const IS_WINDOWS = process.platform === 'win32';
 
 export class WorkerProcess {
@@ -152,16 +153,23 @@ export class WorkerProcess {
     }
   }
 
-  /** User code's prints go to the log (never to our stdout: the CLI may be writing JSON there). */
+  /**
+   * User code's prints go to the log (never to our stdout: the CLI may be writing JSON there), up to a budget
+   * per process, so that a print in a hot loop cannot flood the host's log.
+   */
   private forwardOutput(): void {
-    const log = this.spec.log;
     const pid = this.pid;
-    this.child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      log?.('debug', `worker ${pid} stdout: ${text.trimEnd()}`);
-    });
+    let budget = LOGGED_OUTPUT_CHARS;
+    const forward = (stream: string, text: string) => {
+      if (!this.spec.log || budget <= 0) return;
+      budget -= text.length;
+      this.spec.log('debug', `worker ${pid} ${stream}: ${text.trimEnd()}`);
+      if (budget <= 0) this.spec.log('debug', `worker ${pid}: further output is not logged`);
+    };
+    this.child.stdout?.setEncoding('utf8').on('data', (text: string) => forward('stdout', text));
     this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
-      log?.('debug', `worker ${pid} stderr: ${text.trimEnd()}`);
+      forward('stderr', text);
     });
   }
 }
