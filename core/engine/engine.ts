@@ -12,6 +12,7 @@ import type { CheckRequest, EngineOptions, FileResult } from './api';
 import { assembleReport, mergeShards } from './assemble';
 import type { RawCheck } from './raw';
 import type { CheckPayload, ListedDeclaration } from './worker-handlers';
+import { PHASE_WORDS } from './user-code';
 
 const DEFAULT_TIME_LIMIT_MS = 60_000;
 /** Loading a bundle (running its top level) gets this long. */
@@ -22,19 +23,10 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(4, cores));
 }
 
-const PHASE_WORDS: Record<string, string> = {
-  load: 'loading the file',
-  setup: 'building the inputs',
-  f: 'f',
-  grad: 'the gradient function',
-  forward: 'forward',
-  backward: 'backward',
-  loss: 'loss',
-};
 
 /** What a worker-level failure (time-out, memory, exit, crash) means for a declaration. */
 export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limits: { timeLimitMs: number; memoryLimitMb: number }): Finding {
-  const during = outcome.phase ? ` while running ${PHASE_WORDS[outcome.phase] ?? outcome.phase}` : '';
+  const during = outcome.phase ? ` while running ${PHASE_WORDS[outcome.phase as keyof typeof PHASE_WORDS] ?? outcome.phase}` : '';
   const base = { severity: 'error' as const, ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.phase ? { phase: outcome.phase } : {}) };
   switch (outcome.kind) {
     case 'timeout':

@@ -413,77 +413,76 @@ function assemble(args: {
   return problem;
 }
 
+type UserFn = (...args: never[]) => unknown;
+
+/**
+ * The objective and analytic gradient of a scalar declaration (fn, model): its value function (f or loss) with
+ * grad, or valueAndGrad for both. `args` are what the user's functions take before ctx.
+ */
+function scalarParts(
+  spec: { value?: UserFn; grad?: UserFn; valueAndGrad?: UserFn },
+  valueName: 'f' | 'loss',
+  args: unknown[],
+  seed: number,
+): Pick<Parameters<typeof assemble>[0], 'objective' | 'analytic'> {
+  const invoke = (fn: UserFn, phase: Phase) => call(phase, seed, (ctx) => (fn as (...a: unknown[]) => unknown)(...args, ctx));
+  const value = (): number => {
+    if (spec.value) return scalarOf(invoke(spec.value, valueName), valueName, valueName);
+    return scalarOf(splitValueAndGrad(invoke(spec.valueAndGrad!, valueName), valueName).value, 'valueAndGrad', valueName);
+  };
+  return {
+    objective: (out, magnitude) => {
+      out[0] = value();
+      if (magnitude) magnitude[0] = Math.abs(out[0]);
+    },
+    analytic: () => {
+      if (spec.grad) return { grads: [invoke(spec.grad, 'grad')], fnName: 'grad', phase: 'grad' };
+      return { grads: [splitValueAndGrad(invoke(spec.valueAndGrad!, 'grad'), 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
+    },
+  };
+}
+
+function requireScalarFunctions(kind: 'fn' | 'model', valueName: 'f' | 'loss', spec: { value?: unknown; grad?: unknown; valueAndGrad?: unknown }): void {
+  const has = (f: unknown) => typeof f === 'function';
+  if (!has(spec.value) && !has(spec.valueAndGrad)) fail(error('bad-declaration', `${kind}() needs ${valueName} (with grad) or valueAndGrad`));
+  if (has(spec.value) && !has(spec.grad) && !has(spec.valueAndGrad)) fail(error('bad-declaration', `${kind}() needs grad or valueAndGrad to check against`));
+}
+
 function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): Problem {
-  if (typeof decl.f !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'fn() needs f (with grad) or valueAndGrad'));
-  if (typeof decl.f === 'function' && typeof decl.grad !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'fn() needs grad or valueAndGrad to check against'));
+  requireScalarFunctions('fn', 'f', { value: decl.f, grad: decl.grad, valueAndGrad: decl.valueAndGrad });
   const inputs = materialize(decl.at, 'at', options, 'at');
   const { chosen, findings } = selectSlots(inputs.slots, decl.wrt, false);
   if (!chosen.length) findings.push(error('bad-declaration', 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)'));
   if (findings.some((f) => f.severity === 'error')) fail(...findings);
-  const params = makeParams(chosen, 'fn', false);
-  const seed = options.seed;
-  const value = (): number => {
-    if (typeof decl.f === 'function') return scalarOf(call('f', seed, (ctx) => decl.f!(inputs.value as never, ctx)), 'f', 'f');
-    const r = call('f', seed, (ctx) => decl.valueAndGrad!(inputs.value as never, ctx));
-    return scalarOf(splitValueAndGrad(r, 'f').value, 'valueAndGrad', 'f');
-  };
   return assemble({
     kind: 'fn',
     name,
     options,
     k: 1,
     allSlots: inputs.slots,
-    params,
+    params: makeParams(chosen, 'fn', false),
     findings,
-    objective: (out, magnitude) => {
-      out[0] = value();
-      if (magnitude) magnitude[0] = Math.abs(out[0]);
-    },
-    analytic: () => {
-      if (typeof decl.grad === 'function') {
-        return { grads: [call('grad', seed, (ctx) => decl.grad!(inputs.value as never, ctx))], fnName: 'grad', phase: 'grad' };
-      }
-      const r = call('grad', seed, (ctx) => decl.valueAndGrad!(inputs.value as never, ctx));
-      return { grads: [splitValueAndGrad(r, 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
-    },
+    ...scalarParts({ value: decl.f as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'f', [inputs.value], options.seed),
   });
 }
 
 function buildModel(decl: ModelDeclaration, name: string, options: ResolvedOptions): Problem {
-  if (typeof decl.loss !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'model() needs loss (with grad) or valueAndGrad'));
-  if (typeof decl.loss === 'function' && typeof decl.grad !== 'function' && typeof decl.valueAndGrad !== 'function') fail(error('bad-declaration', 'model() needs grad or valueAndGrad to check against'));
+  requireScalarFunctions('model', 'loss', { value: decl.loss, grad: decl.grad, valueAndGrad: decl.valueAndGrad });
   const params = materialize(decl.params, 'params', options, 'params');
   const data = decl.data === undefined ? { value: undefined, slots: [] as Slot[] } : materialize(decl.data, 'data', options, 'data');
   const { chosen, findings } = selectSlots(params.slots, decl.wrt, true);
   if (!chosen.length) findings.push(error('bad-declaration', 'params has no tensors to check'));
   if (findings.some((f) => f.severity === 'error')) fail(...findings);
   const topLevelTensors = params.slots.every((s) => !s.path.includes('.'));
-  const checked = makeParams(chosen, 'model', topLevelTensors);
-  const seed = options.seed;
-  const value = (): number => {
-    if (typeof decl.loss === 'function') return scalarOf(call('loss', seed, (ctx) => decl.loss!(params.value as never, data.value as never, ctx)), 'loss', 'loss');
-    const r = call('loss', seed, (ctx) => decl.valueAndGrad!(params.value as never, data.value as never, ctx));
-    return scalarOf(splitValueAndGrad(r, 'loss').value, 'valueAndGrad', 'loss');
-  };
   return assemble({
     kind: 'model',
     name,
     options,
     k: 1,
     allSlots: [...params.slots, ...data.slots],
-    params: checked,
+    params: makeParams(chosen, 'model', topLevelTensors),
     findings,
-    objective: (out, magnitude) => {
-      out[0] = value();
-      if (magnitude) magnitude[0] = Math.abs(out[0]);
-    },
-    analytic: () => {
-      if (typeof decl.grad === 'function') {
-        return { grads: [call('grad', seed, (ctx) => decl.grad!(params.value as never, data.value as never, ctx))], fnName: 'grad', phase: 'grad' };
-      }
-      const r = call('grad', seed, (ctx) => decl.valueAndGrad!(params.value as never, data.value as never, ctx));
-      return { grads: [splitValueAndGrad(r, 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
-    },
+    ...scalarParts({ value: decl.loss as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'loss', [params.value, data.value], options.seed),
   });
 }
 

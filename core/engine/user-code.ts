@@ -23,7 +23,9 @@ export function onPhase(listener: ((phase: string) => void) | undefined): void {
   currentPhase = undefined;
 }
 
-const PHASE_WORDS: Record<Phase, string> = {
+/** How a phase is named in messages ('while running backward'). */
+export const PHASE_WORDS: Record<Phase | 'load', string> = {
+  load: 'loading the file',
   setup: 'building the inputs',
   f: 'f',
   grad: 'the gradient function',
