@@ -486,6 +486,20 @@ function buildModel(decl: ModelDeclaration, name: string, options: ResolvedOptio
   });
 }
 
+/** Numbers, strings, typed arrays, and arrays or plain objects of those: what structuredClone copies faithfully. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (value === null || value === undefined) return true;
+  const t = typeof value;
+  if (t === 'number' || t === 'string' || t === 'boolean') return true;
+  if (t !== 'object') return false;
+  if (ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
+}
+
 /** forward's result: the output, and the cache when it returned { out, cache }. */
 function splitForward(result: unknown, inputs: unknown): { out: unknown; cache: unknown } {
   if (typeof result === 'object' && result !== null && !Array.isArray(result) && !isTensorValue(result) && 'out' in result) {
@@ -551,12 +565,20 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
     analytic: () => {
       const grads: unknown[] = [];
       const pristine = snapshot(inputs.slots);
-      for (let j = 0; j < k; j++) {
-        // A fresh forward for every backward: a backward that consumes or edits its cache cannot leak into the next.
+      const fresh = () => {
         restore(inputs.slots, pristine);
-        const fwd = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+        return splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+      };
+      const first = fresh();
+      // Each backward gets a cache of its own, so one that consumes or edits its cache cannot leak into the next:
+      // a copy when the cache is plain data (and the inputs it holds), another forward pass otherwise.
+      const copyable = isPlainData(first.cache);
+      for (let j = 0; j < k; j++) {
+        let cache = first.cache;
+        if (j < k - 1) cache = copyable ? structuredClone(first.cache) : fresh().cache;
+        else if (!copyable && j > 0) cache = fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
-        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, fwd.cache as never, ctx)));
+        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, cache as never, ctx)));
       }
       return { grads, fnName: 'backward', phase: 'backward' as Phase };
     },
