@@ -1,0 +1,107 @@
+// One declaration's page: header, legend, the per-layer bar chart, then one row per layer (TensorResult.group)
+// with a heatmap per tensor. Used by the VS Code panel (one declaration) and the HTML report (all of them).
+
+import type { DeclarationReport, SourceRange, TensorResult } from '../core/report/types';
+import { BarChart } from './bars';
+import { renderDirections, renderNoData } from './directions';
+import { h } from './dom';
+import { renderHeader } from './header';
+import { Heatmap } from './heatmap';
+import { renderLegend } from './legend';
+import type { Patterns, SpecialState } from './patterns';
+import type { DrillState } from './protocol';
+import type { Theme } from './theme';
+
+export interface DeclarationHost {
+  theme(): Theme;
+  patterns(): Patterns;
+  /** Reveal a source range in the editor; null in the standalone report. */
+  reveal: ((range: SourceRange, tensor: string, flat: number | null) => void) | null;
+  onZoom(drill: DrillState | null): void;
+}
+
+/** Special states that occur in a report, so the legend lists only what can be seen. */
+function specialsOf(report: DeclarationReport): SpecialState[] {
+  const seen = new Set<string>();
+  for (const t of report.tensors) {
+    if (!t.elements) continue;
+    for (const s of t.elements.state) seen.add(s);
+    if (t.elements.layout === 'sampled') seen.add('unlisted');
+  }
+  return (['kink', 'nonfinite', 'unchecked', 'unlisted'] as SpecialState[]).filter((s) => seen.has(s));
+}
+
+export class DeclarationView {
+  readonly root: HTMLElement;
+  private heatmaps: Heatmap[] = [];
+  private bars: BarChart | null = null;
+  private legendSlot: HTMLElement;
+  private readonly banner: HTMLElement;
+
+  constructor(readonly report: DeclarationReport, private readonly host: DeclarationHost, drill: DrillState | null = null) {
+    const reveal = host.reveal;
+    this.banner = h('div', { class: 'gl-outdated', attrs: { role: 'status', hidden: true } }, 'The code changed since this check ran: these numbers may no longer describe it. Run the check again to refresh.');
+    this.legendSlot = h('div', { class: 'gl-legend-slot' });
+    const hasHeatmaps = report.tensors.some((t) => t.elements && t.elements.flat.length);
+    this.bars = report.tensors.length ? new BarChart(report, host.theme) : null;
+    const groups = new Map<string, TensorResult[]>();
+    for (const t of report.tensors) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
+    const rows = [...groups].map(([group, tensors]) => {
+      const figures = tensors.map((t) => this.renderTensor(t, drill?.tensor === t.path ? drill : null));
+      const title = group || (report.kind === 'fn' ? 'Inputs' : 'Inputs and parameters');
+      return h('section', { class: 'gl-layer', attrs: { 'data-group': group, 'aria-label': title } }, h('h3', { text: title }), h('div', { class: 'gl-row' }, ...figures));
+    });
+    this.root = h(
+      'article',
+      { class: `gl-declaration gl-status-${report.status}`, attrs: { 'data-name': report.name, 'data-file': report.file } },
+      renderHeader(report, reveal ? (range) => reveal(range, '', null) : null),
+      this.banner,
+      h('div', { class: 'gl-overview' }, this.bars?.root ?? '', hasHeatmaps ? this.legendSlot : ''),
+      ...rows,
+    );
+    this.renderLegend();
+  }
+
+  private renderTensor(t: TensorResult, drill: DrillState | null): HTMLElement {
+    if (t.elements && t.elements.flat.length) {
+      const reveal = this.host.reveal;
+      const heatmap = new Heatmap(
+        t,
+        {
+          tolerance: this.report.tolerance,
+          theme: this.host.theme,
+          patterns: this.host.patterns,
+          reveal: reveal ? (tensor, flat) => tensor.source && reveal(tensor.source, tensor.path, flat) : null,
+          onZoom: (tensor, at) => this.host.onZoom(at ? { tensor, ...at } : null),
+        },
+        drill,
+      );
+      this.heatmaps.push(heatmap);
+      return heatmap.root;
+    }
+    if (t.directions.length) return renderDirections(t);
+    return renderNoData(t);
+  }
+
+  private renderLegend(): void {
+    this.legendSlot.replaceChildren(renderLegend(this.report.tolerance, this.host.theme(), specialsOf(this.report)));
+  }
+
+  setOutdated(outdated: boolean): void {
+    this.banner.hidden = !outdated;
+    this.root.classList.toggle('gl-is-outdated', outdated);
+  }
+
+  /** Redraws every canvas with the current theme's colours. */
+  applyTheme(): void {
+    this.renderLegend();
+    this.bars?.render();
+    for (const m of this.heatmaps) m.render();
+  }
+
+  destroy(): void {
+    for (const m of this.heatmaps) m.destroy();
+    this.bars?.destroy();
+    this.heatmaps = [];
+  }
+}
