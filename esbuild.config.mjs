@@ -18,7 +18,7 @@ const targets = {
   // .vsix needs no node_modules; esbuild cannot be (a native binary): scripts/vscode/package.mjs ships it.
   extension: { entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', 'esbuild'] },
   // The heatmap view, for the webview and the standalone HTML report.
-  webview: { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  webview: { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022', minify: true },
 };
 
 const selected = Object.entries(targets).filter(([name, t]) => (!only || only.includes(name)) && existsSync(t.entryPoints[0]));
