@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { VERSION } from '../report/run';
 import { registerCheckCommand } from './check-command';
 import { registerInitCommand } from './init-command';
+import { registerGradeCommand } from '../grade/command';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerCheckCommand(program);
   registerInitCommand(program);
+  registerGradeCommand(program);
   return program;
 }
 

@@ -53,7 +53,7 @@ export async function runAutograder(options: AutograderOptions): Promise<Gradesc
     const results: GradescopeResults = {
       score: 0,
       execution_time: 0,
-      output: `The autograder could not grade this submission because of a problem with the assignment setup, not with your code:\n${message}\nPlease tell your instructor.`,
+      output: `The autograder could not run (this is not a verdict on your code):\n${message}\nPlease tell your instructor.`,
       output_format: 'text',
       visibility: 'visible',
       stdout_visibility: 'hidden',

@@ -73,7 +73,7 @@ export async function buildGradescopeBundle(options: BundleOptions): Promise<Bun
     const zip = new ZipFile();
     const files: string[] = [];
     const add = (name: string, content: string | Buffer, mode = 0o644) => {
-      zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, { mode, mtime: new Date(0) });
+      zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, { mode });
       files.push(name);
     };
     add('setup.sh', setupScript(process.versions.node), 0o755);

@@ -35,18 +35,30 @@ function positiveInt(value: string | undefined, name: string): number | undefine
 }
 
 /** A progress bar on a terminal; a line per student otherwise (CI logs, Gradescope's stdout). */
-function progressReporter(total: number, enabled: boolean): { update(p: GradeProgress): void; stop(): void } {
+function progressReporter(total: number, enabled: boolean): { start(): void; update(p: GradeProgress): void; stop(): void } {
   if (enabled && process.stderr.isTTY) {
-    const bar = new SingleBar(
-      { format: 'grading [{bar}] {value}/{total} submissions · {eta_formatted} left · {student}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
-    );
-    bar.start(total, 0, { student: '' });
+    const bar = new SingleBar({
+      format: 'grading [{bar}] {value}/{total} submissions · {eta_formatted} left · {student}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    });
+    let running = false;
     return {
+      // Started once the sandbox lines are printed, so they do not tear through the bar.
+      start: () => {
+        if (!running) bar.start(total, 0, { student: '' });
+        running = true;
+      },
       update: (p) => bar.update(p.done, { student: `${p.student} ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}` }),
-      stop: () => bar.stop(),
+      stop: () => {
+        if (running) bar.stop();
+        running = false;
+      },
     };
   }
   return {
+    start: () => undefined,
     update: (p) =>
       process.stderr.write(`[${p.done}/${p.total}] ${p.student}: ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}${p.reused ? ' (already graded)' : ''}\n`),
     stop: () => undefined,
@@ -54,23 +66,21 @@ function progressReporter(total: number, enabled: boolean): { update(p: GradePro
 }
 
 async function gradeFolder(assignment: string, folder: string, flags: GradeFlags): Promise<void> {
-  let submissions = await listSubmissions(folder);
-  if (flags.student?.length) {
-    const wanted = new Set(flags.student);
-    const unknown = [...wanted].filter((s) => !submissions.some((x) => x.student === s));
-    if (unknown.length) throw new Error(`no submission folder for ${unknown.join(', ')} in ${folder}`);
-    submissions = submissions.filter((s) => wanted.has(s.student));
-  }
+  const submissions = await listSubmissions(folder);
   if (!submissions.length) throw new Error(`${folder} has no submission folders (one folder per student)`);
+  const unknown = (flags.student ?? []).filter((s) => !submissions.some((x) => x.student === s));
+  if (unknown.length) throw new Error(`no submission folder for ${unknown.join(', ')} in ${folder}`);
+  const total = flags.student?.length ? new Set(flags.student).size : submissions.length;
   const controller = new AbortController();
   // Ctrl-C stops cleanly: finished students are stored, and the next run resumes after them.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const progress = progressReporter(submissions.length, flags.progress && !flags.json);
+  const progress = progressReporter(total, flags.progress && !flags.json);
   try {
     const run = await gradeClass({
       assignment,
       submissions,
+      only: flags.student?.length ? flags.student : undefined,
       outDir: flags.out,
       jobs: positiveInt(flags.jobs, 'jobs'),
       regrade: flags.regrade,
@@ -80,12 +90,13 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
       signal: controller.signal,
       onSandbox: (s) => {
         if (!flags.json) for (const note of s.notes) process.stderr.write(pc.dim(`sandbox: ${note}\n`));
+        progress.start();
       },
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
     if (controller.signal.aborted) {
-      process.stderr.write(`interrupted: ${run.graded + run.reused} of ${submissions.length} graded and stored; run the same command again to resume\n`);
+      process.stderr.write(`interrupted: ${run.graded + run.reused} of ${total} graded and stored; run the same command again to resume\n`);
       process.exitCode = 130;
       return;
     }
@@ -97,7 +108,7 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
     const scores = run.result.students.map((s) => s.score);
     const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
     process.stdout.write(
-      `${run.result.assignment}: ${run.result.students.length} submissions, mean ${roundScore(mean)} / ${roundScore(run.result.maxScore)}` +
+      `${run.result.assignment}: ${run.result.students.length} submissions, mean ${mean.toFixed(1)} / ${roundScore(run.result.maxScore)}` +
         ` (${run.graded} graded, ${run.reused} already graded; ${(run.timeMs / 1000).toFixed(1)} s${run.graded ? `, ${perMinute.toFixed(0)} submissions/min` : ''})\n`,
     );
     for (const file of run.files) process.stdout.write(`  ${path.relative(process.cwd(), file) || file}\n`);

@@ -3,16 +3,16 @@
 
 import { chmodSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { compileModelFile, type CompiledBundle } from '../runner/compile';
+import { compileModelFile } from '../runner/compile';
 import { WorkerPool } from '../runner/pool';
 import { failedTask, gradeTask, type TaskContext } from './grade-task';
 import { gradescopeResults } from './outputs/gradescope';
 import { studentFeedbackHtml } from './outputs/student-html';
-import type { AssignmentPlan } from './plan';
-import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult, type TaskOutcome } from './results';
+import type { AssignmentPlan, PlannedTask } from './plan';
+import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult, type TaskError, type TaskOutcome } from './results';
 import { permissionArgs, type Sandbox } from './sandbox';
 import { hashSubmission, safeName, type ResultStore } from './store';
-import { isInside, locateTaskFile, submissionFiles, type Submission } from './submissions';
+import { isInside, locateTaskFile, outsideLinks, submissionFiles, type Submission } from './submissions';
 import { studentReportHtml } from './outputs/student-report';
 import { studentFeedbackText } from './outputs/student-text';
 
@@ -25,10 +25,11 @@ export interface SubmissionJob {
   workDir: string;
   workerScript: string;
   regrade: boolean;
+  /** Only reuse a stored result, never grade (students left out with --student). */
+  storedOnly: boolean;
   timeLimitMs?: number;
   memoryLimitMb: number;
   signal?: AbortSignal;
-  log: (message: string) => void;
 }
 
 /** Variables a submission's process keeps; every other one is blanked (the grader's environment is not theirs). */
@@ -41,42 +42,62 @@ function scrubbedEnv(): Record<string, string> {
   return env;
 }
 
-/** Compiles a student's file; any source it pulls in from outside their folder is refused. */
-async function compileStudentFile(file: string, dir: string, cacheDir: string): Promise<CompiledBundle | { refused: string }> {
-  const compiled = await compileModelFile(file, { cacheDir });
-  const outside = compiled.dependencies.filter((dep) => !isInside(dep, dir));
-  if (outside.length) {
+/** Where a task's code comes from: its compiled bundle, or why there is none. */
+type TaskSource = { bundlePath: string } | { error: TaskError };
+
+/** Finds and compiles the student's files, once per file; a compiled file serves every task that uses it. */
+class StudentSources {
+  private readonly compiled = new Map<string, Promise<TaskSource>>();
+  private links?: Promise<string[]>;
+
+  constructor(
+    private readonly submission: Submission,
+    private readonly files: string[],
+    private readonly bundleDir: string,
+  ) {}
+
+  async forTask(task: PlannedTask): Promise<{ file: string; note?: string; source: TaskSource }> {
+    const { submission } = this;
+    const located = locateTaskFile(submission, task.file, this.files);
+    const file = located.ok ? located.file : path.join(submission.dir, task.file);
+    this.links ??= outsideLinks(submission.dir);
+    const links = await this.links;
+    if (links.length) {
+      const message = `the submission contains links to files outside its folder (${links.join(', ')}), which is not allowed`;
+      return { file, source: { error: { code: 'forbidden-import', message } } };
+    }
+    if (!located.ok) return { file, source: { error: { code: 'missing-file', message: located.message } } };
+    let source = this.compiled.get(file);
+    if (!source) {
+      source = this.compile(file);
+      this.compiled.set(file, source);
+    }
+    return { file, ...(located.note ? { note: located.note } : {}), source: await source };
+  }
+
+  private async compile(file: string): Promise<TaskSource> {
+    const dir = this.submission.dir;
+    const compiled = await compileModelFile(file, { cacheDir: this.bundleDir });
     // A static import of another student's file would otherwise be bundled in and run as this student's code.
-    return { refused: `it imports ${outside.map((o) => path.basename(o)).join(', ')} from outside the submission folder, which is not allowed` };
+    const outside = compiled.dependencies.filter((dep) => !isInside(dep, dir));
+    if (outside.length) {
+      const names = outside.map((o) => path.basename(o)).join(', ');
+      return { error: { code: 'forbidden-import', message: `it imports ${names} from outside the submission folder, which is not allowed` } };
+    }
+    if (!compiled.ok || !compiled.path) {
+      const f = compiled.findings[0];
+      const loc = f?.location;
+      const where = loc ? `${path.relative(dir, loc.file)}:${loc.start.line + 1}:${loc.start.column + 1}` : undefined;
+      return { error: { code: 'compile-error', message: `it does not compile: ${f?.message ?? 'unknown error'}`, ...(where ? { where } : {}) } };
+    }
+    return { bundlePath: compiled.path };
   }
-  return compiled;
 }
 
-function firstCompileError(compiled: CompiledBundle, dir: string): { message: string; where?: string } {
-  const f = compiled.findings[0];
-  if (!f) return { message: 'the file does not compile' };
-  const loc = f.location;
-  const where = loc ? `${path.relative(dir, loc.file)}:${loc.start.line + 1}:${loc.start.column + 1}` : undefined;
-  return { message: `it does not compile: ${f.message}`, ...(where ? { where } : {}) };
-}
-
-export async function gradeSubmission(job: SubmissionJob): Promise<{ result: StudentResult; reused: boolean } | null> {
-  const { submission, plan, store } = job;
-  const started = performance.now();
-  const files = await submissionFiles(submission.dir);
-  const submissionHash = await hashSubmission(files, submission.dir);
-  if (!job.regrade) {
-    const stored = await store.reusable(submission.student, job.assignmentHash, submissionHash);
-    if (stored) return { result: stored, reused: true };
-  }
-
-  // This student's bundles only: the confined process may read this folder and no other student's.
-  const bundleDir = path.join(job.workDir, 'students', safeName(submission.student));
-  mkdirSync(bundleDir, { recursive: true });
-  chmodSync(path.dirname(bundleDir), 0o755);
-  chmodSync(bundleDir, 0o755);
-  const readable = [bundleDir, submission.dir, path.dirname(job.workerScript)];
-  const pool = new WorkerPool({
+/** The submission's own child process: reads only its folder and bundles, writes nothing, runs as nobody when root. */
+function confinedPool(job: SubmissionJob, bundleDir: string): WorkerPool {
+  const readable = [bundleDir, job.submission.dir, path.dirname(job.workerScript)];
+  return new WorkerPool({
     size: 1,
     memoryLimitMb: job.memoryLimitMb,
     execArgv: job.sandbox.permissions ? permissionArgs(readable) : [],
@@ -87,33 +108,42 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
     cwd: bundleDir,
     workerScript: job.workerScript,
   });
+}
 
+/** Grades one submission (or reuses its stored result); null when cancelled, or when only a stored result would do and there is none. */
+export async function gradeSubmission(job: SubmissionJob): Promise<{ result: StudentResult; reused: boolean } | null> {
+  const { submission, plan, store } = job;
+  const started = performance.now();
+  const files = await submissionFiles(submission.dir);
+  const submissionHash = await hashSubmission(files, submission.dir);
+  if (!job.regrade || job.storedOnly) {
+    const stored = await store.reusable(submission.student, job.assignmentHash, submissionHash);
+    if (stored) return { result: stored, reused: true };
+  }
+  if (job.storedOnly) return null;
+
+  // This student's bundles only: the confined process may read this folder and no other student's.
+  const bundleDir = path.join(job.workDir, 'students', safeName(submission.student));
+  mkdirSync(bundleDir, { recursive: true });
+  chmodSync(path.dirname(bundleDir), 0o755);
+  chmodSync(bundleDir, 0o755);
+  const sources = new StudentSources(submission, files, bundleDir);
+  const pool = confinedPool(job, bundleDir);
   const tasks: TaskOutcome[] = [];
-  const compiledByFile = new Map<string, CompiledBundle | { refused: string }>();
   try {
     for (const task of plan.tasks) {
       if (job.signal?.aborted) return null;
       const taskStarted = performance.now();
-      const located = locateTaskFile(submission, task.file, files);
-      const ctx: TaskContext = { task, file: located.ok ? located.file : path.join(submission.dir, task.file), dir: submission.dir };
-      if (!located.ok) {
-        tasks.push(failedTask(ctx, { code: 'missing-file', message: located.message }, 0));
+      const { file, note, source } = await sources.forTask(task);
+      const ctx: TaskContext = { task, file, dir: submission.dir, ...(note ? { note } : {}) };
+      if ('error' in source) {
+        tasks.push(failedTask(ctx, source.error, 0));
         continue;
       }
-      let compiled = compiledByFile.get(located.file);
-      if (!compiled) {
-        compiled = await compileStudentFile(located.file, submission.dir, bundleDir);
-        compiledByFile.set(located.file, compiled);
-      }
-      if ('refused' in compiled) {
-        tasks.push(failedTask(ctx, { code: 'forbidden-import', message: compiled.refused }, 0));
-        continue;
-      }
-      if (!compiled.ok || !compiled.path) {
-        tasks.push(failedTask(ctx, { code: 'compile-error', ...firstCompileError(compiled, submission.dir) }, 0));
-        continue;
-      }
-      const outcome = await pool.run({ type: 'grade:submission', bundlePath: compiled.path, payload: task.payload }, { timeLimitMs: job.timeLimitMs ?? task.timeLimitMs, signal: job.signal });
+      const outcome = await pool.run(
+        { type: 'grade:submission', bundlePath: source.bundlePath, payload: task.payload },
+        { timeLimitMs: job.timeLimitMs ?? task.timeLimitMs, signal: job.signal },
+      );
       if (!outcome.ok && outcome.kind === 'cancelled' && job.signal?.aborted) return null;
       tasks.push(gradeTask(ctx, outcome, performance.now() - taskStarted));
     }
@@ -134,6 +164,12 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
     gradedAt: new Date().toISOString(),
     timeMs: performance.now() - started,
   };
+  await store.save(result, studentOutputs(result, plan, submission));
+  return { result, reused: false };
+}
+
+/** The per-student files besides result.json. */
+function studentOutputs(result: StudentResult, plan: AssignmentPlan, submission: Submission): Record<string, string> {
   const outputs: Record<string, string> = {
     'feedback.txt': studentFeedbackText(result),
     'feedback.html': studentFeedbackHtml(result),
@@ -141,6 +177,5 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
   };
   const report = studentReportHtml(result, (name) => path.join(submission.dir, plan.tasks.find((t) => t.name === name)?.file ?? ''));
   if (report) outputs['report.html'] = report;
-  await store.save(result, outputs);
-  return { result, reused: false };
+  return outputs;
 }

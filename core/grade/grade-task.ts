@@ -19,6 +19,8 @@ export interface TaskContext {
   file: string;
   /** The submission folder, to show locations relative to it. */
   dir: string;
+  /** Where the file was found when it was not where the task said ("found layers.ts at hw2/layers.ts"). */
+  note?: string;
 }
 
 /** How Node's permission model words a refused read, write or spawn. */
@@ -27,7 +29,7 @@ const ACCESS_DENIED = /ERR_ACCESS_DENIED|Access to this API has been restricted/
 const FAILURE_WORDS: Record<string, string> = {
   timeout: 'it did not finish within the time limit (an endless loop, or far too slow)',
   memory: 'it used more memory than allowed',
-  exited: 'it tried to end or signal a process (process.exit, process.kill); throw an Error instead',
+  exited: 'it tried to end or signal a process',
   crashed: 'its process crashed',
   cancelled: 'grading was cancelled',
   'load-error': 'the file failed while loading (top-level code threw)',
@@ -113,7 +115,8 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   }
   const stop = stoppingError(reply.findings, ctx);
   if (stop || !reply.claims) {
-    return failedTask(ctx, stop ?? { code: 'bad-result', message: 'the submission returned no gradients' }, timeMs);
+    const failed = failedTask(ctx, stop ?? { code: 'bad-result', message: 'the submission returned no gradients' }, timeMs);
+    return task.reference ? withForwardCredit(failed, compareForward(reply.forward, task.reference.forward, task.forwardTolerance), task) : failed;
   }
 
   let graded: DeclarationReport;
@@ -128,6 +131,16 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   return scoredTask(ctx, graded, task.reference ? self : undefined, forward, timeMs);
 }
 
+
+/** A forward that matches the reference keeps its points when the backward then failed to run. */
+function withForwardCredit(outcome: TaskOutcome, forward: ForwardComparison, task: PlannedTask): TaskOutcome {
+  const items = outcome.items.map((item) => {
+    if (item.key !== 'forward' || !forward.match) return item;
+    return { ...item, score: item.maxScore, status: 'pass' as const, feedback: forwardFeedback(forward, task.reference?.forward) };
+  });
+  const score = items.reduce((a, i) => a + i.score, 0);
+  return { ...outcome, items, score, forward, feedback: `${outcome.feedback}\n${forwardFeedback(forward, task.reference?.forward)}` };
+}
 
 function scoredTask(ctx: TaskContext, graded: DeclarationReport, self: DeclarationReport | undefined, forward: ForwardComparison | undefined, timeMs: number): TaskOutcome {
   const { task } = ctx;
@@ -155,6 +168,7 @@ function scoredTask(ctx: TaskContext, graded: DeclarationReport, self: Declarati
   const extra = selfFeedback(self, graded, forward);
   if (extra) lines.push(extra);
   for (const f of graded.findings) if (f.severity === 'warning' && f.code !== 'kink') lines.push(`Note: ${f.message}`);
+  if (ctx.note) lines.push(`Note: ${ctx.note}.`);
   if (unknownKeys.length) lines.push(`(The assignment gives points for ${unknownKeys.join(', ')}, which this task does not check.)`);
   lines.push(`Metric: ${metric}`);
   return {

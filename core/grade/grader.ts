@@ -30,6 +30,8 @@ export interface GradeOptions {
   /** The assignment file (TypeScript, `export default assignment({...})`). */
   assignment: string;
   submissions: Submission[];
+  /** Grade only these students; the others' stored results still go into the class files. */
+  only?: string[];
   outDir: string;
   /** Submissions graded at once (default: the number of cores). */
   jobs?: number;
@@ -45,7 +47,6 @@ export interface GradeOptions {
   signal?: AbortSignal;
   onProgress?: (progress: GradeProgress) => void;
   onSandbox?: (sandbox: Sandbox) => void;
-  log?: (message: string) => void;
   /** Write the class outputs (gradebook, JUnit, summary); default true. */
   classOutputs?: boolean;
 }
@@ -135,7 +136,6 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 
 export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
   const started = performance.now();
-  const log = options.log ?? (() => undefined);
   const workerScript = options.workerScript ?? bundledWorkerScript();
   const sandbox = await detectSandbox(options.sandbox);
   options.onSandbox?.(sandbox);
@@ -149,8 +149,11 @@ export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
     let done = 0;
     let reused = 0;
     const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
+    const only = options.only ? new Set(options.only) : null;
+    const total = only ? only.size : options.submissions.length;
     await eachLimited(options.submissions, jobs, async (submission) => {
       if (options.signal?.aborted) return;
+      const storedOnly = !!only && !only.has(submission.student);
       const outcome = await gradeSubmission({
         submission,
         plan,
@@ -160,21 +163,23 @@ export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
         workDir,
         workerScript: confinedWorker,
         regrade: !!options.regrade,
+        storedOnly,
         timeLimitMs: options.timeLimitMs,
         memoryLimitMb: options.memoryLimitMb ?? plan.memoryLimitMb,
         signal: options.signal,
-        log,
       });
       if (!outcome) return;
       results.set(submission.student, outcome.result);
+      if (storedOnly) return;
       if (outcome.reused) reused++;
       done++;
-      options.onProgress?.({ done, total: options.submissions.length, student: submission.student, reused: outcome.reused, result: outcome.result });
+      options.onProgress?.({ done, total, student: submission.student, reused: outcome.reused, result: outcome.result });
     });
     const students = options.submissions.map((s) => results.get(s.student)).filter((r): r is StudentResult => !!r);
     const maxScore = plan.tasks.reduce((a, t) => a + (typeof t.points === 'number' ? t.points : Object.values(t.points).reduce((x, y) => x + y, 0)), 0);
     const result: ClassResult = { assignment: plan.title, maxScore, students };
-    const files = options.classOutputs === false ? [] : await writeClassOutputs(store, result);
+    // An interrupted run leaves the class files as they were: the next run completes and writes them.
+    const files = options.classOutputs === false || options.signal?.aborted ? [] : await writeClassOutputs(store, result);
     return { result, plan, sandbox, files, timeMs: performance.now() - started, graded: done - reused, reused };
   } finally {
     rmSync(workDir, { recursive: true, force: true });

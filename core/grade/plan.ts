@@ -34,7 +34,6 @@ export interface PlannedTensor {
 }
 
 export interface PlannedTask {
-  index: number;
   name: string;
   file: string;
   points: TaskPoints;

@@ -110,6 +110,8 @@ export async function detectSandbox(options: SandboxOptions = {}): Promise<Sandb
   const notes: string[] = [];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   let user: Sandbox['user'] = null;
+  // The probe as nobody also tells what the permission model allowed: no need to start a second one.
+  let confined: ProbeReport | null = null;
   if (mode !== 'never') {
     const nobody = lookupUser('nobody');
     if (!isRoot) notes.push('not running as root: submissions run as the current user (the permission model still confines them)');
@@ -119,6 +121,7 @@ export async function detectSandbox(options: SandboxOptions = {}): Promise<Sandb
         const report = await probe(permissions, nobody);
         if (report.uid === nobody.uid) {
           user = nobody;
+          confined = report;
           notes.push(`submissions run as ${nobody.name} (uid ${nobody.uid}): they cannot signal the grader or write its files`);
         } else notes.push(`starting a process as ${nobody.name} did not take effect: submissions run as root`);
       } catch (error) {
@@ -128,7 +131,7 @@ export async function detectSandbox(options: SandboxOptions = {}): Promise<Sandb
     if (mode === 'always' && !user) throw new Error(`cannot drop privileges: ${notes[notes.length - 1]}`);
   }
   if (permissions) {
-    const report = await probe(true, user);
+    const report = confined ?? (await probe(true, user));
     const missing = Object.entries(report.denied).filter(([, denied]) => !denied).map(([name]) => name);
     if (missing.length) throw new Error(`Node's permission model did not confine a test process (allowed: ${missing.join(', ')})`);
     notes.push('Node permission model: reads limited to the submission and the engine; no writes, no child processes');

@@ -21,7 +21,7 @@ export interface ClassStats {
   median: number;
   /** Students with every point. */
   perfect: number;
-  /** Ten bins over [0, max]; the last bin includes max. */
+  /** One bin per whole point (from = to = k) when max is a whole number up to 30, else ten bins over [0, max]. */
   histogram: { from: number; to: number; count: number }[];
   items: ItemStats[];
   hints: { code: HintCode; count: number; example: string }[];
@@ -29,14 +29,19 @@ export interface ClassStats {
 }
 
 const BINS = 10;
+const MAX_WHOLE_BINS = 30;
 
 export function classStats(result: ClassResult): ClassStats {
   const scores = result.students.map((s) => s.score).sort((a, b) => a - b);
   const n = scores.length;
   const max = result.maxScore;
-  const histogram = Array.from({ length: BINS }, (_, i) => ({ from: (max * i) / BINS, to: (max * (i + 1)) / BINS, count: 0 }));
+  // Whole-point bins when the total is a small whole number (0, 1, ..., max), else ten equal bins.
+  const wholePoints = Number.isInteger(max) && max > 0 && max <= MAX_WHOLE_BINS;
+  const bins = wholePoints ? max + 1 : BINS;
+  const width = wholePoints ? 1 : max / BINS;
+  const histogram = Array.from({ length: bins }, (_, i) => ({ from: i * width, to: wholePoints ? i : (i + 1) * width, count: 0 }));
   for (const s of scores) {
-    const bin = max > 0 ? Math.min(BINS - 1, Math.floor((s / max) * BINS)) : 0;
+    const bin = max > 0 ? Math.max(0, Math.min(bins - 1, Math.floor(s / width))) : 0;
     histogram[bin].count++;
   }
   const items = new Map<string, ItemStats>();

@@ -26,10 +26,14 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
-/** A file-name-safe version of a student's folder name (results go in one folder per student). */
+/**
+ * A file-name-safe version of a student's folder name (results go in one folder per student). A name that
+ * had to change gets a hash of the original, so 'a b' and 'a_b' do not share a folder.
+ */
 export function safeName(student: string): string {
-  const cleaned = student.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^\.+/, '_');
-  return cleaned.length ? cleaned.slice(0, 120) : '_';
+  const cleaned = student.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^\.+/, '_').slice(0, 120) || '_';
+  if (cleaned === student) return student;
+  return `${cleaned}-${createHash('sha256').update(student).digest('hex').slice(0, 8)}`;
 }
 
 /** Hash of every file of a submission (relative names and contents), to notice a changed submission. */

@@ -45,6 +45,28 @@ export async function submissionFiles(dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * Symbolic links in a submission that lead outside it. Node's permission model follows links, so a link to
+ * another student's folder would let a submission read it: such a submission is not run at all.
+ */
+export async function outsideLinks(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  let visited = 0;
+  const walk = async (current: string, depth: number) => {
+    if (depth > MAX_DEPTH || visited > MAX_FILES) return;
+    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      visited++;
+      const full = path.join(current, entry.name);
+      if (entry.isSymbolicLink()) {
+        if (!isInside(full, dir)) found.push(path.relative(dir, full));
+      } else if (entry.isDirectory() && !SKIPPED.has(entry.name)) await walk(full, depth + 1);
+    }
+  };
+  await walk(dir, 0);
+  return found.sort();
+}
+
 /** True when `file` (after resolving symlinks) lies inside `dir`. */
 export function isInside(file: string, dir: string): boolean {
   let real: string;

@@ -35,8 +35,9 @@ function histogramSvg(stats: ClassStats): string {
     .map((b, i) => {
       const h = (b.count / maxCount) * plotH;
       const x = pad.left + i * bw;
-      const cls = i < 5 ? 'low' : i < 8 ? 'mid' : 'high';
-      const label = `${roundScore(b.from)}–${roundScore(b.to)}`;
+      const fraction = stats.maxScore > 0 ? b.to / stats.maxScore : 0;
+      const cls = fraction < 0.5 ? 'low' : fraction < 0.8 ? 'mid' : 'high';
+      const label = b.from === b.to ? `${roundScore(b.from)}` : `${roundScore(b.from)}–${roundScore(b.to)}`;
       return (
         `<rect class="bar ${cls}" x="${(x + 2).toFixed(1)}" y="${(pad.top + plotH - h).toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(label)} points: ${b.count} students</title></rect>` +
         (b.count ? `<text class="label" x="${(x + bw / 2).toFixed(1)}" y="${(pad.top + plotH - h - 3).toFixed(1)}" text-anchor="middle">${b.count}</text>` : '') +
@@ -101,7 +102,7 @@ export function summaryHtml(result: ClassResult, stats: ClassStats, generatedAt 
 <h1>${escapeHtml(result.assignment)}: class summary</h1>
 <p class="meta">${stats.students} submissions graded by Gradlens, ${escapeHtml(generatedAt)}</p>
 <div class="cards">
-<div class="card">Mean<b>${roundScore(stats.mean)} / ${roundScore(stats.maxScore)}</b>${pct(stats.mean)}</div>
+<div class="card">Mean<b>${stats.mean.toFixed(1)} / ${roundScore(stats.maxScore)}</b>${pct(stats.mean)}</div>
 <div class="card">Median<b>${roundScore(stats.median)}</b>${pct(stats.median)}</div>
 <div class="card">Full marks<b>${stats.perfect}</b>of ${stats.students}</div>
 </div>
@@ -111,7 +112,7 @@ ${histogramSvg(stats)}
 ${passRateSvg(stats)}
 <h2>Most common hints</h2>
 <table><thead><tr><th>hint</th><th class="num">students</th><th>example</th></tr></thead><tbody>${hintRows}</tbody></table>
-${errorRows ? `<h2>Submissions that could not be checked</h2><table><thead><tr><th>reason</th><th class="num">tasks</th></tr></thead><tbody>${errorRows}</tbody></table>` : ''}
+${errorRows ? `<h2>Tasks that could not be run</h2><table><thead><tr><th>reason</th><th class="num">tasks</th></tr></thead><tbody>${errorRows}</tbody></table>` : ''}
 <h2>Students</h2>
 <table><thead><tr><th>student</th>${taskHeads}<th class="num">total</th><th>problems</th></tr></thead><tbody>${studentRows}</tbody></table>
 </body></html>
