@@ -1,0 +1,61 @@
+// CodeLenses above each fn/layer/model declaration. They come from static parsing, so they appear as soon
+// as a file opens; after a check the title carries the verdict and a second lens opens the heatmap.
+
+import * as vscode from 'vscode';
+import type { DeclarationIndex } from './declaration-index';
+import { lensTitle } from './lens-title';
+import type { ResultsStore } from './results-store';
+import { toRange } from './ranges';
+
+export class GradlensCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly index: DeclarationIndex,
+    private readonly store: ResultsStore,
+  ) {
+    this.subscriptions.push(this.changed);
+    const { dispose } = store.onDidChange(() => this.refresh());
+    this.subscriptions.push({ dispose });
+    this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const trusted = vscode.workspace.isTrusted;
+    const lenses: vscode.CodeLens[] = [];
+    for (const declaration of this.index.declarations(document)) {
+      const range = toRange(declaration.nameRange);
+      const file = document.uri.fsPath;
+      const state = this.store.lensState(file, declaration.name, trusted);
+      const title = lensTitle(state);
+      const args = [document.uri, declaration.name];
+      if (state.kind === 'untrusted') {
+        lenses.push(new vscode.CodeLens(range, { title, command: 'workbench.trust.manage', tooltip: 'Gradlens runs your code to check gradients: trust this folder to allow it (Restricted Mode runs nothing).' }));
+        continue;
+      }
+      if (state.kind === 'done' && state.running) {
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: 'Stop the running check' }));
+      } else if (state.kind === 'done') {
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `${state.report.summary}\nClick to check again.` }));
+      } else if (state.kind === 'running' || state.kind === 'queued') {
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: 'Stop the running check' }));
+      } else {
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `Compare the gradients of '${declaration.name}' with finite differences of its forward code` }));
+      }
+      if (state.kind === 'done' && state.report.tensors.length) {
+        lenses.push(new vscode.CodeLens(range, { title: 'show heatmap', command: 'gradlens.showHeatmap', arguments: args, tooltip: 'Analytic vs numeric gradients, element by element' }));
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,154 @@
+// The CodeLens titles: what a declaration's check found, in one line that fits above the code. Pure (no
+// vscode import) so every wording is unit-tested. The CodeLens provider adds commands and icons.
+
+import type { DeclarationReport, Finding, Hint, TensorResult } from '../core/report/types';
+import { gradientName, plural, short } from './format';
+
+/** What the extension knows about one declaration right now. */
+export type LensState =
+  | { kind: 'idle' }
+  | { kind: 'queued' }
+  | { kind: 'running' }
+  | { kind: 'untrusted' }
+  /** The file as a whole failed (a compile error, an import that throws) and this declaration has no result. */
+  | { kind: 'fileError'; finding: Finding }
+  | { kind: 'done'; report: DeclarationReport; outdated: boolean; running: boolean };
+
+/** Tensors listed one by one up to this many; beyond it failing ones are named and passing ones counted. */
+const LIST_ALL_UP_TO = 3;
+const NAME_FAILING_UP_TO = 3;
+
+export function lensTitle(state: LensState): string {
+  switch (state.kind) {
+    case 'idle':
+      return 'Check gradients';
+    case 'queued':
+      return '$(clock) Gradient check queued…';
+    case 'running':
+      return '$(sync~spin) Checking gradients…';
+    case 'untrusted':
+      return '$(shield) Check gradients: trust this folder to run its code';
+    case 'fileError':
+      return `✗ ${state.finding.code === 'compile-error' ? 'does not compile' : 'could not load the file'}: ${firstSentence(state.finding.message, 60)}`;
+    case 'done': {
+      const result = resultTitle(state.report);
+      if (state.running) return `$(sync~spin) ${result} (outdated, re-checking…)`;
+      if (state.outdated) return `${result} (outdated: code changed)`;
+      return result;
+    }
+  }
+}
+
+/** The verdict of a finished check: "✓ gradients match · max rel. err 3e-10", "✗ dW ×2 · db ok". */
+export function resultTitle(report: DeclarationReport): string {
+  switch (report.status) {
+    case 'pass':
+      return `✓ gradients match · max rel. err ${short(maxRelErr(report.tensors))}`;
+    case 'fail':
+      return `✗ ${tensorSummary(report.tensors)}`;
+    case 'warn':
+      return `⚠ ${warningSummary(report)}`;
+    case 'error':
+      return `✗ ${errorSummary(report)}`;
+  }
+}
+
+function maxRelErr(tensors: TensorResult[]): number | null {
+  let max: number | null = null;
+  for (const t of tensors) if (t.maxRelErr !== null && (max === null || t.maxRelErr > max)) max = t.maxRelErr;
+  return max;
+}
+
+/** "dW ×2 · db ok", or for many tensors "fc1.W ×2 · fc2.b sign · 4 ok". */
+export function tensorSummary(tensors: TensorResult[]): string {
+  const failing = tensors.filter((t) => t.status === 'fail' || t.status === 'error');
+  const passing = tensors.filter((t) => t.status === 'pass' || t.status === 'warn');
+  if (tensors.length <= LIST_ALL_UP_TO) {
+    return tensors.map((t) => `${gradientName(t)} ${tensorVerdict(t)}`).join(' · ');
+  }
+  const parts = failing.slice(0, NAME_FAILING_UP_TO).map((t) => `${gradientName(t)} ${tensorVerdict(t)}`);
+  if (failing.length > NAME_FAILING_UP_TO) parts.push(`+${failing.length - NAME_FAILING_UP_TO} more wrong`);
+  if (passing.length) parts.push(`${passing.length} ok`);
+  return parts.join(' · ');
+}
+
+/** One or two words on a tensor: "ok", "×2", "sign flipped", "rel. err 0.3", "missing". */
+export function tensorVerdict(tensor: TensorResult): string {
+  if (tensor.status === 'pass') return 'ok';
+  if (tensor.status === 'warn') return tensor.kinks ? `ok (${plural(tensor.kinks, 'kink')})` : 'ok';
+  if (tensor.status === 'error') return tensor.problem ? shortProblem(tensor.problem) : 'error';
+  const hint = tensor.hints[0];
+  return hint ? hintLabel(hint, tensor) : `rel. err ${short(tensor.maxRelErr)}`;
+}
+
+export function hintLabel(hint: Hint, tensor: TensorResult): string {
+  switch (hint.code) {
+    case 'scaled':
+      return hint.factor !== undefined ? `×${short(hint.factor)}` : 'scaled';
+    case 'sign':
+      return 'sign flipped';
+    case 'transposed':
+      return 'transposed';
+    case 'zero':
+      return 'zero';
+    case 'nonfinite':
+      return 'NaN/∞';
+    case 'rows':
+      return 'some rows';
+    case 'columns':
+      return 'some columns';
+    case 'border':
+      return 'border';
+    case 'regularization':
+      return hint.factor !== undefined ? `missing ${short(hint.factor)}·W term` : 'regularization term';
+    case 'few-elements':
+      return plural(tensor.failing, 'element');
+    case 'small-relative':
+      return `off by ${short(tensor.maxRelErr)}`;
+  }
+}
+
+function shortProblem(problem: string): string {
+  if (/missing|never|not returned/i.test(problem)) return 'missing';
+  if (/shape/i.test(problem)) return 'wrong shape';
+  return 'error';
+}
+
+function warningSummary(report: DeclarationReport): string {
+  const kinks = report.tensors.reduce((n, t) => n + t.kinks, 0);
+  if (kinks) return `${plural(kinks, 'kink element')} · gradients match elsewhere`;
+  const warning = report.findings.find((f) => f.severity === 'warning');
+  return warning ? firstSentence(warning.message) : report.summary;
+}
+
+function errorSummary(report: DeclarationReport): string {
+  const finding = report.findings.find((f) => f.severity === 'error') ?? report.findings[0];
+  if (!finding) {
+    const broken = report.tensors.filter((t) => t.status === 'error' || t.status === 'fail');
+    return broken.length ? tensorSummary(report.tensors) : report.summary;
+  }
+  return findingTitle(finding);
+}
+
+/** A finding as a lens title: time-outs and memory limits say so plainly. */
+export function findingTitle(finding: Finding): string {
+  switch (finding.code) {
+    case 'timeout':
+      return `timed out: ${firstSentence(finding.message)}`;
+    case 'memory':
+      return `memory limit: ${firstSentence(finding.message)}`;
+    case 'cancelled':
+      return 'check cancelled';
+    case 'threw':
+      return `threw${finding.phase ? ` in ${finding.phase}` : ''}: ${firstSentence(finding.message)}`;
+    default:
+      return firstSentence(finding.message);
+  }
+}
+
+/** Lens titles are one line: keep the first sentence and cut long ones. */
+export function firstSentence(text: string, max = 80): string {
+  const line = text.split('\n')[0].trim();
+  const sentence = line.match(/^(.+?[.!?])(\s|$)/)?.[1] ?? line;
+  return sentence.length > max ? `${sentence.slice(0, max - 1)}…` : sentence;
+}

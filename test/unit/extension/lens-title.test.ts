@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { firstSentence, lensTitle, resultTitle, tensorSummary } from '../../../extension/lens-title';
+import { failing, report, tensor } from './report-fixtures';
+
+test('before a run the lens offers the check; untrusted says why nothing runs', () => {
+  assert.equal(lensTitle({ kind: 'idle' }), 'Check gradients');
+  assert.match(lensTitle({ kind: 'untrusted' }), /trust this folder/);
+  assert.match(lensTitle({ kind: 'running' }), /Checking gradients/);
+});
+
+test('a pass shows the largest relative error', () => {
+  assert.equal(resultTitle(report()), '✓ gradients match · max rel. err 3e-10');
+});
+
+test('a failure names each gradient with its hint, and the passing ones as ok', () => {
+  const r = report({ status: 'fail', tensors: [failing(), tensor({ path: 'b', gradientKey: 'db' })] });
+  assert.equal(resultTitle(r), '✗ dW ×2 · db ok');
+});
+
+test('many tensors: the failing ones are named, the passing ones counted', () => {
+  const tensors = [
+    failing({ path: 'fc1.W', gradientKey: 'fc1.W' }),
+    failing({ path: 'fc2.b', gradientKey: 'fc2.b', hints: [{ code: 'sign', message: 'flipped', support: 1 }] }),
+    tensor({ path: 'fc1.b', gradientKey: 'fc1.b' }),
+    tensor({ path: 'fc2.W', gradientKey: 'fc2.W' }),
+  ];
+  assert.equal(tensorSummary(tensors), 'fc1.W ×2 · fc2.b sign flipped · 2 ok');
+});
+
+test('a failure without a hint shows its relative error', () => {
+  assert.equal(tensorSummary([failing({ hints: [] })]), 'dW rel. err 0.5');
+});
+
+test('kinks are a warning that says how many elements', () => {
+  const r = report({ status: 'warn', tensors: [tensor({ status: 'warn', kinks: 3 })] });
+  assert.equal(resultTitle(r), '⚠ 3 kink elements · gradients match elsewhere');
+});
+
+test('time-outs and runtime errors say so plainly', () => {
+  const timeout = report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'timeout', message: 'stopped after 3 s while running f: an infinite loop' }] });
+  assert.match(resultTitle(timeout), /^✗ timed out: stopped after 3 s/);
+  const threw = report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'threw', phase: 'backward', message: 'boom. More text.' }] });
+  assert.equal(resultTitle(threw), '✗ threw in backward: boom.');
+});
+
+test('an outdated result is never shown as current', () => {
+  const done = report();
+  assert.equal(lensTitle({ kind: 'done', report: done, outdated: true, running: false }), '✓ gradients match · max rel. err 3e-10 (outdated: code changed)');
+  assert.match(lensTitle({ kind: 'done', report: done, outdated: true, running: true }), /^\$\(sync~spin\) .*outdated, re-checking/);
+  assert.equal(lensTitle({ kind: 'done', report: done, outdated: false, running: false }), '✓ gradients match · max rel. err 3e-10');
+});
+
+test('first sentences keep decimal points and cut long text', () => {
+  assert.equal(firstSentence('expected 3.14 got 2. Then more'), 'expected 3.14 got 2.');
+  assert.equal(firstSentence('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
+});
+
+test('a file-level failure is named in the lens', () => {
+  assert.equal(lensTitle({ kind: 'fileError', finding: { severity: 'error', code: 'compile-error', message: 'Expected ";" but found "}". At line 3.' } }), '✗ does not compile: Expected ";" but found "}".');
+});
