@@ -2,8 +2,9 @@
 // at. Pure (no vscode import): diagnostics.ts converts these to vscode.Diagnostic. Kept apart so the wording
 // and the placement rules are unit-tested.
 
+import { describeTensorProblem } from '../core/report/words';
 import type { DeclarationReport, Finding, SourceRange, TensorResult } from '../core/report/types';
-import { elementName, gradientName, plural, precise, short } from './format';
+import { gradientName, plural, precise } from './format';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -107,27 +108,16 @@ function findingDiagnostic(finding: Finding, fallback: SourceRange, declaration:
 }
 
 /**
- * "dW of layer 'affine' is wrong: at W[1, 2] analytic 0.841 vs numeric 0.4206 (rel. err 1.0; 6 of 12
- * elements fail). analytic = 2 × numeric: a factor of 2 too many."
+ * The same words as the CLI and the grader's feedback (core/report/words.ts): "dW is wrong in 12 of 12 checked
+ * elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 4.2e-8).
+ * dW = 2 × numeric: …", plus "along random directions" when no element was checked.
  */
-export function wrongGradientMessage(report: DeclarationReport, tensor: TensorResult): string {
-  const name = gradientName(tensor);
-  const wrt = name === tensor.path ? '' : ` (gradient of ${tensor.path})`;
-  const parts = [`${name}${wrt} of ${report.kind} '${report.name}' is wrong`];
-  const worst = tensor.worst;
-  if (worst) {
-    parts.push(
-      `: at ${elementName(tensor.path, worst.index)} analytic ${precise(worst.analytic)} vs numeric ${precise(worst.numeric)}` +
-        ` (rel. err ${short(worst.relErr)}${tensor.checked > 1 ? `; ${tensor.failing} of ${tensor.checked} checked elements fail` : ''})`,
-    );
-  } else if (tensor.directions.length) {
+export function wrongGradientMessage(_report: DeclarationReport, tensor: TensorResult): string {
+  if (!tensor.worst && tensor.directions.length) {
     const d = tensor.directions.find((x) => !x.pass) ?? tensor.directions[0];
-    parts.push(`: along a random direction analytic ${precise(d.analytic)} vs numeric ${precise(d.numeric)}`);
+    return `${describeTensorProblem(tensor)} Along a random direction: analytic ${precise(d.analytic)} vs numeric ${precise(d.numeric)}.`;
   }
-  let message = `${parts.join('')}.`;
-  const hint = tensor.hints[0];
-  if (hint) message += ` ${hint.message}`;
-  return message;
+  return describeTensorProblem(tensor);
 }
 
 function kinkMessage(report: DeclarationReport, kinks: TensorResult[]): string {

@@ -78,7 +78,7 @@ export function describeTensorProblem(t: TensorResult): string {
     parts.push(`${name} matches (max rel. err ${formatError(t.maxRelErr)})`);
   }
   let text = parts.join('; ') + '.';
-  for (const h of t.hints) text += ` ${h.message}.`;
+  for (const h of t.hints) text += ` ${h.message}${/[.!?]$/.test(h.message) ? '' : '.'}`;
   return text;
 }
 
