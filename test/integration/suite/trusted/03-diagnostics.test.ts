@@ -21,7 +21,7 @@ suite('Diagnostics', () => {
     assert.equal(dw.range.start.line, expected.line, 'line of the dw expression');
     assert.equal(dw.range.start.character, expected.character, 'column of the dw expression');
     assert.match(dw.message, /analytic .* vs numeric .*rel\. err/);
-    assert.match(dw.message, /w\[\d+, \d+\]/, 'names the worst element');
+    assert.match(dw.message, /worst at \[\d+, \d+\]/, 'names the worst element');
     assert.ok(dw.message.toLowerCase().includes('transpos'), `the hint says transposed: ${dw.message}`);
     const related = dw.relatedInformation?.[0];
     assert.ok(related, 'points back to the declaration');
