@@ -1,0 +1,54 @@
+// PyTorch's gradcheck on the same models, through bench/torch_gradcheck.py, when a Python with torch is
+// installed (Debian: apt-get install -y python3-torch, which installs into /usr/bin/python3's packages, so
+// that interpreter is tried before whatever `python3` is first on the PATH).
+
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface TorchModelResult {
+  id: string;
+  elements: number;
+  outputs: number;
+  forwardMs: number;
+  forwardCpuMs: number;
+  /** `elements` checked: all N, or a subset of the inputs when the whole would not fit (`subset` says which). */
+  full: { seconds: number[]; cpuSeconds: number[]; median: number; passed: boolean; elements: number; subset?: string };
+  fast: { seconds: number[]; cpuSeconds: number[]; median: number; passed: boolean };
+  fullOverhead: number;
+  fullOverheadCpu: number;
+  fastForwardEquivalents: number;
+  fastForwardEquivalentsCpu: number;
+}
+
+export interface TorchResults {
+  torch: string;
+  threads: number;
+  python: string;
+  models: TorchModelResult[];
+}
+
+export type TorchOutcome = { ok: true; python: string; results: TorchResults } | { ok: false; reason: string };
+
+const SCRIPT = path.join(__dirname, '..', 'torch_gradcheck.py');
+
+export function findTorchPython(): string | null {
+  const candidates = [process.env.GRADLENS_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    if (probe.status === 0) return python;
+  }
+  return null;
+}
+
+export function runTorchGradcheck(models: string[], options: { reps: number; budgetSeconds: number }): TorchOutcome {
+  const python = findTorchPython();
+  if (!python) return { ok: false, reason: 'no Python with torch (apt-get install -y python3-torch)' };
+  const args = [SCRIPT, '--models', models.join(','), '--reps', String(options.reps), '--budget', String(options.budgetSeconds)];
+  const run = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  if (run.status !== 0) return { ok: false, reason: `${path.basename(SCRIPT)} exited with ${run.status ?? run.signal}` };
+  try {
+    return { ok: true, python, results: JSON.parse(run.stdout) as TorchResults };
+  } catch (e) {
+    return { ok: false, reason: `could not read ${path.basename(SCRIPT)}'s output: ${(e as Error).message}` };
+  }
+}
