@@ -240,7 +240,10 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], meta: Asse
     raw.mode === 'sample' ? 'sample' : judged.length === t.size ? 'elements' : directions.some((d) => d.block) ? 'blocks' : directions.length ? 'directions' : judged.length ? 'elements' : 'none';
   if (judged.length) base.elements = columns(judged, t.size, raw.seed);
 
-  const failedDirection = directions.some((d) => !d.pass && d.scope !== 'all');
+  // The narrowest directions decide: a tensor direction that failed (a step through thousands of elements that
+  // crosses a ReLU kink, say) is overruled by its blocks when every block passed.
+  const blocks = directions.filter((d) => d.block);
+  const failedDirection = blocks.length ? blocks.some((d) => !d.pass) : directions.some((d) => !d.pass && d.scope !== 'all');
   if (base.failing) base.status = 'fail';
   else if (stopped && judged.length < t.size && base.method !== 'directions') base.status = 'error';
   else if (failedDirection && !judged.length) base.status = 'fail';

@@ -240,11 +240,12 @@ function planTargets(checker: Checker, usable: number[]): Target[] {
   }
 }
 
-function rawTensor(p: Param): RawTensor {
+function rawTensor(p: Param, withData: boolean): RawTensor {
   const size = p.slot.size;
   const raw: RawTensor = { path: p.path, group: p.group, gradientKey: p.gradientKey, shape: [...p.slot.shape], size };
   if (p.problem) raw.problem = p.problem;
-  if (size <= HINT_DATA_LIMIT) {
+  // Hints are fitted on checked elements only: a tensor passed by its directions needs no data.
+  if (withData && size <= HINT_DATA_LIMIT) {
     raw.values = Array.from({ length: size }, (_, i) => p.slot.get(i));
     if (p.analytic) raw.analytic0 = [...p.analytic[0]];
   }
@@ -294,8 +295,11 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
   const checker = new Checker(problem);
   const usable = problem.params.map((p, t) => (p.analytic ? t : -1)).filter((t) => t >= 0);
   const findings = [...problem.findings];
+  // Tensors with elements to check, in any shard: they send their data along for the hints.
+  const planned = new Set<number>();
   try {
     const targets = planTargets(checker, usable);
+    for (const t of targets) planned.add(t.tensor);
     const from = Math.floor((shard.index * targets.length) / shard.count);
     const to = Math.floor(((shard.index + 1) * targets.length) / shard.count);
     for (let i = from; i < to; i++) checker.checkElement(targets[i]);
@@ -307,7 +311,7 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
     objectives: problem.k,
     gradientScale: [...problem.scale],
     batchCandidates: problem.batchCandidates,
-    tensors: problem.params.map(rawTensor),
+    tensors: problem.params.map((p, t) => rawTensor(p, planned.has(t))),
     directions: shard.index === 0 ? checker.directions : [],
     elements: checker.elements,
     findings: shard.index === 0 ? findings : findings.filter((f) => !problem.findings.includes(f)),

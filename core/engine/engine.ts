@@ -11,6 +11,8 @@ import { WorkerPool, type JobOutcome } from '../runner/pool';
 import type { CheckRequest, EngineOptions, FileResult } from './api';
 import { assembleReport, mergeShards } from './assemble';
 import type { RawCheck } from './raw';
+import { AUTO_FULL_TOTAL } from './check';
+import type { Mode } from '../report/types';
 import type { CheckPayload, ListedDeclaration } from './worker-handlers';
 import { PHASE_WORDS } from './user-code';
 
@@ -44,6 +46,21 @@ export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limi
     case 'threw':
       return { ...base, code: 'threw', message: outcome.message };
   }
+}
+
+/** Smallest element count worth a second process (below it, starting the other worker's copy costs more). */
+const SPLIT_MIN_ELEMENTS = 64;
+
+/**
+ * Splitting pays when the check goes element by element: full and sample modes, and auto on declarations small
+ * enough for every element. Directional checks are a few evaluations: every shard would repeat them.
+ */
+export function worthSplitting(decl: ListedDeclaration, modeOverride?: Mode): boolean {
+  const mode = modeOverride ?? decl.mode ?? 'auto';
+  const n = decl.elements;
+  if (n === undefined) return mode !== 'fast';
+  if (n < SPLIT_MIN_ELEMENTS) return false;
+  return mode === 'full' || mode === 'sample' || (mode === 'auto' && n <= AUTO_FULL_TOTAL);
 }
 
 export class Engine {
@@ -101,10 +118,11 @@ export class Engine {
       }
     }
     // Few declarations: split each over the workers; many: one worker each, the pool spreads them.
-    const shards = Math.max(1, Math.floor(this.workers / Math.max(1, wanted.length)));
+    const spare = Math.max(1, Math.floor(this.workers / Math.max(1, wanted.length)));
     let done = 0;
     const reports = await Promise.all(
       wanted.map(async (decl) => {
+        const shards = worthSplitting(decl, request.overrides?.mode) ? spare : 1;
         const report = await this.checkDeclaration(compiled.path!, file, decl, shards, discovered.get(decl.name), request, started);
         done++;
         request.onReport?.(report);

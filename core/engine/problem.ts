@@ -9,7 +9,7 @@ import type { DeclarationKind, Finding, Mode } from '../report/types';
 import { precisionFor, type Precision } from '../numerics/precision';
 import type { CheckOverrides } from './api';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
-import { runUserCode, UserCodeError, type Phase } from './user-code';
+import { derivedSeed, runUserCode, UserCodeError, type Phase } from './user-code';
 import { buildLike, describe, dotTree, formatShape, readTensor, sameShape, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
 
 export interface ResolvedOptions {
@@ -31,7 +31,8 @@ export function resolveOptions(decl: Declaration, name: string, overrides: Check
     dtype,
     seed: overrides.seed ?? decl.seed ?? hashString(name),
     precision: precisionFor(dtype, { rtol: overrides.rtol ?? tol?.rtol, floor: overrides.floor ?? tol?.floor }),
-    douts: Math.max(1, Math.min(16, Math.floor(decl.douts ?? 3))),
+    // A fast verdict is about cost: one upstream gradient; checks that look at elements use three.
+    douts: Math.max(1, Math.min(16, Math.floor(decl.douts ?? ((overrides.mode ?? decl.mode) === 'fast' ? 1 : 3)))),
     directions: Math.max(1, Math.min(16, Math.floor(decl.directions ?? 2))),
     sample: overrides.sample ?? decl.sample,
     timeLimitMs: overrides.timeLimitMs ?? decl.timeLimit,
@@ -83,12 +84,14 @@ export class ProblemError extends Error {
 }
 
 class Ctx {
-  private readonly rng: Rng;
+  private stream: Rng | undefined;
   constructor(
     readonly seed: number,
     readonly phase: string,
-  ) {
-    this.rng = new Rng(mixSeeds(seed, 'ctx'));
+  ) {}
+  /** Seeded on first use: most code never draws from ctx. */
+  private get rng(): Rng {
+    return (this.stream ??= new Rng(derivedSeed(this.seed, 'ctx')));
   }
   random(): number {
     return this.rng.random();
@@ -265,8 +268,13 @@ function describeKeys(grads: unknown): string {
 }
 
 function makeParams(slots: Slot[], kind: DeclarationKind, topLevelTensors: boolean): Param[] {
-  const all = slots.flatMap((s) => Array.from({ length: s.size }, (_, i) => s.get(i)));
-  const globalRms = Math.sqrt(all.reduce((a, v) => a + v * v, 0) / Math.max(1, all.length)) || 1;
+  let total = 0;
+  let count = 0;
+  for (const s of slots) {
+    for (let i = 0; i < s.size; i++) total += s.get(i) ** 2;
+    count += s.size;
+  }
+  const globalRms = Math.sqrt(total / Math.max(1, count)) || 1;
   return slots.map((slot) => {
     let sum = 0;
     for (let i = 0; i < slot.size; i++) sum += slot.get(i) ** 2;

@@ -34,14 +34,29 @@ export const PHASE_WORDS: Record<Phase | 'load', string> = {
   loss: 'loss',
 };
 
+const derived = new Map<string, number>();
+
+/** mixSeeds(seed, what), memoized: an evaluation loop calls user code thousands of times with one seed. */
+export function derivedSeed(seed: number, what: string): number {
+  const key = `${seed}:${what}`;
+  let value = derived.get(key);
+  if (value === undefined) {
+    value = mixSeeds(seed, what);
+    if (derived.size > 1024) derived.clear();
+    derived.set(key, value);
+  }
+  return value;
+}
+
 export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
   if (phase !== currentPhase) {
     currentPhase = phase;
     phaseListener?.(phase);
   }
   const original = Math.random;
-  const rng = new Rng(mixSeeds(seed, 'Math.random'));
-  Math.random = () => rng.random();
+  // Seeded on first use: most code never calls Math.random, and hashing a seed every evaluation costs.
+  let rng: Rng | undefined;
+  Math.random = () => (rng ??= new Rng(derivedSeed(seed, 'Math.random'))).random();
   try {
     const result = body();
     if (result instanceof Promise) {

@@ -205,7 +205,21 @@ export function dotTree(value: unknown, shape: TreeShape, weights: Float64Array[
       const data = (shape.kind === 'typed' ? value : (value as { data?: unknown })?.data) as ArrayLike<number> | undefined;
       const size = shape.kind === 'typed' ? shape.length : shape.shape.reduce((a, b) => a * b, 1);
       if (!data || data.length !== size) throw new ShapeChanged();
-      for (let i = 0; i < size; i++) add(data[i]);
+      // One tight loop per objective: a closure call per element cost as much as a small layer's forward pass.
+      const at = offset.at;
+      for (let j = 0; j < k; j++) {
+        const w = weights[j];
+        let sum = 0;
+        let abs = 0;
+        for (let i = 0; i < size; i++) {
+          const p = data[i] * w[at + i];
+          sum += p;
+          abs += Math.abs(p);
+        }
+        acc[j] += sum;
+        mag[j] += abs;
+      }
+      offset.at = at + size;
       return size;
     }
     case 'nested': {

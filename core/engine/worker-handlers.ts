@@ -4,6 +4,9 @@ import { isDeclaration, type Declaration } from '../contract/declarations';
 import { registerHandler } from '../runner/handlers';
 import type { CheckOverrides } from './api';
 import { runDeclarationCheck, type CheckShard } from './check';
+import { materializeInputs } from './inputs';
+import { resolveOptions } from './problem';
+import type { Mode } from '../report/types';
 import { onPhase } from './user-code';
 
 export interface ListedDeclaration {
@@ -11,6 +14,22 @@ export interface ListedDeclaration {
   kind: Declaration['kind'];
   /** The declaration's own time limit (ms), if it sets one. */
   timeLimit?: number;
+  /** The mode it asks for. */
+  mode?: Mode;
+  /** Elements it would differentiate by default (for deciding whether to split it over workers). */
+  elements?: number;
+}
+
+/** Counts the elements a check would differentiate, without running any forward code. */
+function candidateElements(decl: Declaration, name: string): number | undefined {
+  try {
+    const options = resolveOptions(decl, name);
+    const spec = decl.kind === 'model' ? decl.params : decl.at;
+    const inputs = materializeInputs(spec, options.seed, options.dtype, decl.kind === 'model' ? 'params' : 'at');
+    return inputs.slots.filter((s) => decl.kind === 'model' || s.float).reduce((a, s) => a + s.size, 0);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CheckPayload {
@@ -24,7 +43,8 @@ registerHandler('list', (_payload, ctx): ListedDeclaration[] => {
   for (const [name, value] of Object.entries(ctx.module)) {
     if (!isDeclaration(value)) continue;
     const timeLimit = typeof value.timeLimit === 'number' && value.timeLimit > 0 ? value.timeLimit : undefined;
-    out.push({ name, kind: value.kind, ...(timeLimit ? { timeLimit } : {}) });
+    const elements = candidateElements(value, name);
+    out.push({ name, kind: value.kind, ...(timeLimit ? { timeLimit } : {}), ...(value.mode ? { mode: value.mode } : {}), ...(elements !== undefined ? { elements } : {}) });
   }
   return out;
 });
