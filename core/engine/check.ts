@@ -44,23 +44,44 @@ class ElementLine implements Line {
   }
 }
 
-/** A direction through many elements: each element moves by delta·u_i. */
+/** A contiguous run of one tensor's elements. */
+interface Segment {
+  param: Param;
+  from: number;
+  to: number;
+}
+
+function segmentSize(segments: Segment[]): number {
+  return segments.reduce((a, g) => a + g.to - g.from, 0);
+}
+
+/** A direction through many elements: each element moves by delta·u_i (u laid out segment after segment). */
 class DirectionLine implements Line {
   private readonly orig: Float64Array;
   constructor(
     private readonly problem: Problem,
-    private readonly members: { param: Param; index: number }[],
+    private readonly segments: Segment[],
     private readonly u: Float64Array,
   ) {
-    this.orig = Float64Array.from(members, (m) => m.param.slot.get(m.index));
+    this.orig = new Float64Array(u.length);
+    let e = 0;
+    for (const g of segments) for (let i = g.from; i < g.to; i++) this.orig[e++] = g.param.slot.get(i);
   }
   evaluate(delta: number, out: Float64Array): number {
-    const { members, u, orig } = this;
+    const { segments, u, orig } = this;
     try {
-      for (let e = 0; e < members.length; e++) members[e].param.slot.set(members[e].index, orig[e] + delta * u[e]);
+      let e = 0;
+      for (const g of segments) {
+        const slot = g.param.slot;
+        for (let i = g.from; i < g.to; i++, e++) slot.set(i, orig[e] + delta * u[e]);
+      }
       this.problem.evaluate(out);
     } finally {
-      for (let e = 0; e < members.length; e++) members[e].param.slot.set(members[e].index, orig[e]);
+      let e = 0;
+      for (const g of segments) {
+        const slot = g.param.slot;
+        for (let i = g.from; i < g.to; i++, e++) slot.set(i, orig[e]);
+      }
     }
     return delta;
   }
@@ -95,7 +116,7 @@ class Checker {
     for (let j = 0; j < problem.k; j++) analytic[j] = param.analytic![j][target.flat];
     elementLine.param = param;
     elementLine.index = target.flat;
-    this.prober.probe(elementLine, analytic, param.unit(target.flat), this.outright, result);
+    this.prober.probe(elementLine, analytic, param.units[target.flat], this.outright, result);
     elements.count++;
     elements.tensor.push(target.tensor);
     elements.flat.push(target.flat);
@@ -110,27 +131,42 @@ class Checker {
     }
   }
 
-  /** One seeded ±1 direction (scaled by each element's step unit) through `members`; returns whether it passed. */
-  checkDirection(scope: string, members: { param: Param; index: number }[], seedKey: string, extra: Partial<RawDirection>): boolean {
+  /** One seeded ±1 direction (scaled by each element's step unit) through `segments`; returns whether it passed. */
+  checkDirection(scope: string, segments: Segment[], seedKey: string, extra: Partial<RawDirection>): boolean {
     const { problem } = this;
     const k = problem.k;
     const rng = new Rng(mixSeeds(problem.options.seed, 'direction', seedKey));
-    const u = new Float64Array(members.length);
+    const u = new Float64Array(segmentSize(segments));
     const analytic = new Float64Array(k);
     const absDot = new Float64Array(k);
     let absSum = 0;
-    members.forEach((m, e) => {
-      u[e] = rng.sign() * m.param.unit(m.index);
-      absSum += Math.abs(u[e]);
-      for (let j = 0; j < k; j++) {
-        const p = m.param.analytic![j][m.index] * u[e];
-        analytic[j] += p;
-        absDot[j] += Math.abs(p);
+    let e = 0;
+    let bits = 0;
+    for (const g of segments) {
+      const units = g.param.units;
+      for (let i = g.from; i < g.to; i++, e++) {
+        // 32 random signs per draw.
+        if ((e & 31) === 0) bits = rng.nextUint32();
+        const ue = (bits >>> (e & 31)) & 1 ? units[i] : -units[i];
+        u[e] = ue;
+        absSum += units[i];
       }
-    });
+      for (let j = 0; j < k; j++) {
+        const a = g.param.analytic![j];
+        let dot = 0;
+        let abs = 0;
+        for (let i = g.from, x = e - (g.to - g.from); i < g.to; i++, x++) {
+          const p = a[i] * u[x];
+          dot += p;
+          abs += Math.abs(p);
+        }
+        analytic[j] += dot;
+        absDot[j] += abs;
+      }
+    }
     const tol = problem.options.precision.tolerance;
     const outright: OutrightAllowance = (j, _a, n) => directionOutright(absDot[j], n, absSum, problem.scale[j], tol);
-    const r = this.prober.probe(new DirectionLine(problem, members, u), analytic, 1, outright, this.result);
+    const r = this.prober.probe(new DirectionLine(problem, segments, u), analytic, 1, outright, this.result);
     const raw: RawDirection = {
       scope,
       ...extra,
@@ -151,14 +187,8 @@ class Checker {
   }
 }
 
-function membersOf(params: Param[], tensors: number[], range?: [number, number]): { param: Param; index: number }[] {
-  const out: { param: Param; index: number }[] = [];
-  for (const t of tensors) {
-    const p = params[t];
-    const [from, to] = range ?? [0, p.slot.size];
-    for (let i = from; i < to; i++) out.push({ param: p, index: i });
-  }
-  return out;
+function segmentsOf(params: Param[], tensors: number[], range?: [number, number]): Segment[] {
+  return tensors.map((t) => ({ param: params[t], from: range?.[0] ?? 0, to: range?.[1] ?? params[t].slot.size }));
 }
 
 function allElements(param: Param, tensor: number): Target[] {
@@ -194,7 +224,7 @@ function directionalPlan(checker: Checker, usable: number[], alwaysFull: Set<num
 
   let jointPass = true;
   for (let d = 0; d < options.directions; d++) {
-    if (!checker.checkDirection('all', membersOf(params, rest), `all/${d}`, {})) jointPass = false;
+    if (!checker.checkDirection('all', segmentsOf(params, rest), `all/${d}`, {})) jointPass = false;
   }
   if (jointPass) return targets;
 
@@ -202,7 +232,7 @@ function directionalPlan(checker: Checker, usable: number[], alwaysFull: Set<num
     const p = params[t];
     let tensorPass = true;
     for (let d = 0; d < options.directions; d++) {
-      if (!checker.checkDirection(p.path, membersOf(params, [t]), `${p.path}/${d}`, { tensor: t })) tensorPass = false;
+      if (!checker.checkDirection(p.path, segmentsOf(params, [t]), `${p.path}/${d}`, { tensor: t })) tensorPass = false;
     }
     if (tensorPass) continue;
     const n = p.slot.size;
@@ -215,7 +245,7 @@ function directionalPlan(checker: Checker, usable: number[], alwaysFull: Set<num
       const from = Math.floor((b * n) / blocks);
       const to = Math.floor(((b + 1) * n) / blocks);
       if (to <= from) continue;
-      const pass = checker.checkDirection(p.path, membersOf(params, [t], [from, to]), `${p.path}/block${b}`, { tensor: t, block: [from, to] });
+      const pass = checker.checkDirection(p.path, segmentsOf(params, [t], [from, to]), `${p.path}/block${b}`, { tensor: t, block: [from, to] });
       if (!pass) for (let i = from; i < to; i++) targets.push({ tensor: t, flat: i });
     }
   }

@@ -49,8 +49,8 @@ export interface Param {
   /** Analytic gradient per objective (null when missing or unusable; see problem). */
   analytic: Float64Array[] | null;
   problem?: string;
-  /** Step unit per element: max(|x_i|, rms of the tensor). */
-  unit(i: number): number;
+  /** Step unit per element: max(|x_i|, rms of the tensor), at the unperturbed point. */
+  units: Float64Array;
 }
 
 export interface Problem {
@@ -276,16 +276,21 @@ function makeParams(slots: Slot[], kind: DeclarationKind, topLevelTensors: boole
   }
   const globalRms = Math.sqrt(total / Math.max(1, count)) || 1;
   return slots.map((slot) => {
+    const values = new Float64Array(slot.size);
     let sum = 0;
-    for (let i = 0; i < slot.size; i++) sum += slot.get(i) ** 2;
+    for (let i = 0; i < slot.size; i++) {
+      values[i] = slot.get(i);
+      sum += values[i] * values[i];
+    }
     const rms = Math.sqrt(sum / Math.max(1, slot.size)) || globalRms;
+    for (let i = 0; i < slot.size; i++) values[i] = Math.max(Math.abs(values[i]), rms);
     return {
       slot,
       path: slot.path,
       group: groupOf(slot.path, kind, topLevelTensors),
       gradientKey: null,
       analytic: null,
-      unit: (i: number) => Math.max(Math.abs(slot.get(i)), rms),
+      units: values,
     };
   });
 }
