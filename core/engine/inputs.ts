@@ -4,6 +4,7 @@
 import { mixSeeds } from '../contract/random';
 import {
   isFloatArray,
+  inferNestedShape,
   isNestedArray,
   isNumericArray,
   isTensorInit,
@@ -125,12 +126,7 @@ function slotFor(v: unknown, path: string, dtype: DType, parent: Record<string, 
     };
   }
   if (isNestedArray(v)) {
-    const shape: number[] = [];
-    let probe: unknown = v;
-    while (Array.isArray(probe)) {
-      shape.push(probe.length);
-      probe = probe[0];
-    }
+    const shape = inferNestedShape(v);
     const rows: number[][] = [];
     let rectangular = true;
     const collect = (node: unknown, dim: number) => {

@@ -2,6 +2,7 @@
 // arrays, typed arrays, { data, shape }, and trees of those (layer outputs like { h, c }).
 
 import {
+  inferNestedShape,
   isNestedArray,
   isNumericArray,
   isTensorObject,
@@ -29,12 +30,7 @@ export function readTensor(value: unknown): ReadTensor | string {
     return { data: Float64Array.from(value.data as ArrayLike<number>), shape: [...value.shape], shapeless: false };
   }
   if (isNestedArray(value)) {
-    const shape: number[] = [];
-    let probe: unknown = value;
-    while (Array.isArray(probe)) {
-      shape.push(probe.length);
-      probe = probe[0];
-    }
+    const shape = inferNestedShape(value);
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float64Array(size);
     let offset = 0;
