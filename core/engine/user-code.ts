@@ -48,6 +48,12 @@ export function derivedSeed(seed: number, what: string): number {
   return value;
 }
 
+let replaySeed = 0;
+let replay: Rng | undefined;
+function seededRandom(): number {
+  return (replay ??= new Rng(derivedSeed(replaySeed, 'Math.random'))).random();
+}
+
 export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
   if (phase !== currentPhase) {
     currentPhase = phase;
@@ -55,8 +61,9 @@ export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
   }
   const original = Math.random;
   // Seeded on first use: most code never calls Math.random, and hashing a seed every evaluation costs.
-  let rng: Rng | undefined;
-  Math.random = () => (rng ??= new Rng(derivedSeed(seed, 'Math.random'))).random();
+  replaySeed = seed;
+  replay = undefined;
+  Math.random = seededRandom;
   try {
     const result = body();
     if (result instanceof Promise) {
