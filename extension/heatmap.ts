@@ -35,11 +35,13 @@ export class HeatmapBridge implements vscode.Disposable {
     for (const report of this.store.reports(file)) {
       const k = key(file, report.name);
       const last = this.sent.get(k);
-      if (!last) continue;
       const outdated = this.store.isOutdated(file, report.name);
-      if (last.report !== report) {
+      // Also for panels this bridge did not open (restored after a window reload): update() is a no-op when no
+      // panel shows the declaration.
+      if (!last || last.report !== report) {
         HeatmapPanel.update(report);
-        this.sent.set(k, { report, outdated: false });
+        if (outdated) HeatmapPanel.markOutdated(file, report.name);
+        this.sent.set(k, { report, outdated });
       } else if (outdated && !last.outdated) {
         HeatmapPanel.markOutdated(file, report.name);
         this.sent.set(k, { report, outdated: true });
