@@ -3,6 +3,7 @@
 // from the user's node_modules (bundled) and node built-ins (left external). The inline source map carries the
 // sources, so `node --enable-source-maps` prints the user's TS lines in stack traces.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildFailure, type Loader, type Message, type Plugin } from 'esbuild';
@@ -43,12 +44,62 @@ const LOADERS: Record<string, Loader> = {
   '.json': 'json',
 };
 
-/** Compiles `file`. Never throws for bad user code: problems come back as findings with ok false. */
+/** A compile result and what it was built from: every input file and tsconfig.json above the entry. */
+interface Memo {
+  result: CompiledBundle;
+  stamps: Map<string, string>;
+}
+
+const memos = new Map<string, Memo>();
+const MEMO_LIMIT = 64;
+
+function stamp(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** tsconfig.json files that could steer resolution of `dir`'s imports (paths, baseUrl). */
+function tsconfigsAbove(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    out.push(path.join(d, 'tsconfig.json'));
+    if (path.dirname(d) === d) return out;
+  }
+}
+
+function memoKey(entry: string, cacheDir: string, overlays: Map<string, string>): string {
+  const parts = [...overlays.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, text]) => `${p}\0${contentHash(text)}`);
+  return [entry, cacheDir, ...parts].join('\0');
+}
+
+/**
+ * Compiles `file`. Never throws for bad user code: problems come back as findings with ok false. An unchanged
+ * file (and unchanged imports, tsconfig and buffers) is not bundled again: re-checks skip esbuild entirely.
+ */
 export async function compileModelFile(file: string, options: CompileOptions = {}): Promise<CompiledBundle> {
   const entry = path.resolve(file);
-  const workingDir = path.dirname(entry);
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const overlays = new Map(Object.entries(options.overlays ?? {}).map(([p, text]) => [path.resolve(p), text]));
+  const key = memoKey(entry, cacheDir, overlays);
+  const memo = memos.get(key);
+  if (memo && (!memo.result.path || fs.existsSync(memo.result.path)) && [...memo.stamps].every(([f, s]) => stamp(f) === s)) return memo.result;
+  const started = new Map<string, string>();
+  for (const f of tsconfigsAbove(path.dirname(entry))) started.set(f, stamp(f));
+  const result = await compileUncached(entry, cacheDir, overlays, started);
+  // Failures are not remembered: a missing import can be fixed by creating a file no stamp covers.
+  if (result.ok) {
+    if (memos.size >= MEMO_LIMIT) memos.delete(memos.keys().next().value as string);
+    memos.set(key, { result, stamps: started });
+  }
+  return result;
+}
+
+async function compileUncached(entry: string, cacheDir: string, overlays: Map<string, string>, stamps: Map<string, string>): Promise<CompiledBundle> {
+  const workingDir = path.dirname(entry);
   const plugins = [runtimePlugin()];
   if (overlays.size) plugins.push(overlayPlugin(overlays));
 
@@ -84,6 +135,12 @@ export async function compileModelFile(file: string, options: CompileOptions = {
     inputs = Object.keys(result.metafile.inputs);
   } catch (error) {
     return failed(entry, failureFindings(error, workingDir));
+  }
+  for (const input of inputs) {
+    if (input.startsWith(`${RUNTIME_NAMESPACE}:`)) continue;
+    const full = path.resolve(workingDir, input);
+    // A file served from an unsaved buffer is keyed by its text (in the memo key), not by its stamp on disk.
+    if (!overlays.has(full)) stamps.set(full, stamp(full));
   }
 
   const hash = contentHash(code);
