@@ -536,14 +536,16 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
   const k = options.douts;
 
   const before = snapshot(inputs.slots);
-  const first = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
-  // Undo any writes into the inputs here; the common frame detects and reports them on its own first call.
+  const probe = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+  // Undo any writes into the inputs here; the common frame detects and reports them on its own first call. A
+  // cache that may alias inputs the forward wrote into is not reused after the undo.
+  const probeWrote = changedSince(inputs.slots, before).length > 0;
   restore(inputs.slots, before);
-  const shape = treeShape(first.out);
+  const shape = treeShape(probe.out);
   if (typeof shape === 'string') fail(error('not-scalar', `forward returned ${shape}`, { phase: 'forward' }));
   const size = treeSize(shape as TreeShape);
   if (size === 0) fail(error('bad-declaration', 'forward returned an empty output', { phase: 'forward' }));
-  const treeIsArray = Array.isArray(first.out);
+  const treeIsArray = Array.isArray(probe.out);
   // Seeded random upstream gradients: one forward evaluation serves all of them.
   const douts = Array.from({ length: k }, (_, j) => {
     const rng = new Rng(mixSeeds(seed, 'dout', j));
@@ -583,14 +585,11 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
         restore(inputs.slots, pristine);
         return splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
       };
-      const first = fresh();
       // Each backward gets a cache of its own, so one that consumes or edits its cache cannot leak into the next:
-      // a copy when the cache is plain data (and the inputs it holds), another forward pass otherwise.
-      const copyable = isPlainData(first.cache);
+      // copies of the first forward pass's cache when it is plain data, another forward pass each otherwise.
+      const copyable = !probeWrote && isPlainData(probe.cache);
       for (let j = 0; j < k; j++) {
-        let cache = first.cache;
-        if (j < k - 1) cache = copyable ? structuredClone(first.cache) : fresh().cache;
-        else if (!copyable && j > 0) cache = fresh().cache;
+        const cache = copyable ? structuredClone(probe.cache) : fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
         grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, cache as never, ctx)));
       }
