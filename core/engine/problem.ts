@@ -554,14 +554,12 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
     return w;
   });
 
-  const scratch = new Float64Array(k);
   const objective = (out: Float64Array, magnitude: Float64Array | null) => {
     const result = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
     out.fill(0);
-    const mag = magnitude ?? scratch;
-    mag.fill(0);
+    magnitude?.fill(0);
     try {
-      const visited = dotTree(result.out, shape as TreeShape, douts, out, mag);
+      const visited = dotTree(result.out, shape as TreeShape, douts, out, magnitude);
       if (visited !== size) throw new ShapeChanged();
     } catch (e) {
       if (e instanceof ShapeChanged) fail(error('shape-mismatch', 'forward returned an output of a different shape when an input changed slightly', { phase: 'forward' }));

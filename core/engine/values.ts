@@ -182,14 +182,14 @@ export function buildLike(shape: TreeShape, flat: Float64Array, offset = { at: 0
  * Adds Σ value·w_j into acc[j] and Σ|value·w_j| into mag[j] for every weight vector w_j, walking the value in the
  * recorded structure. Returns the number of elements visited (a changed structure is caught by the caller).
  */
-export function dotTree(value: unknown, shape: TreeShape, weights: Float64Array[], acc: Float64Array, mag: Float64Array, offset = { at: 0 }): number {
+export function dotTree(value: unknown, shape: TreeShape, weights: Float64Array[], acc: Float64Array, mag: Float64Array | null, offset = { at: 0 }): number {
   const k = weights.length;
-  const add = (v: number) => {
+  const add = (v: number): void => {
     const i = offset.at++;
     for (let j = 0; j < k; j++) {
       const p = v * weights[j][i];
       acc[j] += p;
-      mag[j] += Math.abs(p);
+      if (mag) mag[j] += Math.abs(p);
     }
   };
   switch (shape.kind) {
@@ -203,17 +203,42 @@ export function dotTree(value: unknown, shape: TreeShape, weights: Float64Array[
       if (!data || data.length !== size) throw new ShapeChanged();
       // One tight loop per objective: a closure call per element cost as much as a small layer's forward pass.
       const at = offset.at;
+      if (!mag && k === 3) {
+        // The common case (three upstream gradients, no magnitudes): one pass over the output for all three.
+        const w0 = weights[0];
+        const w1 = weights[1];
+        const w2 = weights[2];
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = 0, x = at; i < size; i++, x++) {
+          const v = data[i];
+          s0 += v * w0[x];
+          s1 += v * w1[x];
+          s2 += v * w2[x];
+        }
+        acc[0] += s0;
+        acc[1] += s1;
+        acc[2] += s2;
+        offset.at = at + size;
+        return size;
+      }
       for (let j = 0; j < k; j++) {
         const w = weights[j];
         let sum = 0;
-        let abs = 0;
-        for (let i = 0; i < size; i++) {
-          const p = data[i] * w[at + i];
-          sum += p;
-          abs += Math.abs(p);
+        if (mag) {
+          let abs = 0;
+          for (let i = 0; i < size; i++) {
+            const p = data[i] * w[at + i];
+            sum += p;
+            abs += Math.abs(p);
+          }
+          mag[j] += abs;
+        } else {
+          // Most evaluations need only the objective: the magnitude is for the baseline's round-off estimate.
+          for (let i = 0; i < size; i++) sum += data[i] * w[at + i];
         }
         acc[j] += sum;
-        mag[j] += abs;
       }
       offset.at = at + size;
       return size;
