@@ -1,7 +1,6 @@
 // `gradlens check [paths...]`: finds model files, checks every declaration on the worker pool, prints the
 // terminal report (or JSON), and writes JUnit and HTML files on request.
 
-import * as fs from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -11,6 +10,7 @@ import type { CheckOverrides } from '../engine/api';
 import { buildRunReport, exitCode, type FileOutcome } from '../report/run';
 import type { Mode } from '../report/types';
 import { renderHtmlReport } from '../report/html';
+import { writeFileAtomic } from '../util/files';
 import { findModelFiles } from './find-files';
 import { junitXml } from './junit';
 import { formatRun, palette } from './terminal-report';
@@ -29,15 +29,6 @@ interface CheckFlags {
   color?: boolean;
   progress?: boolean;
   verbose?: boolean;
-}
-
-/** Writes through a temporary file so a reader never sees half a report. */
-export function writeAtomically(file: string, text: string): void {
-  const full = path.resolve(file);
-  fs.mkdirSync(path.dirname(full), { recursive: true });
-  const tmp = `${full}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, full);
 }
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
@@ -128,9 +119,9 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
     const run = buildRunReport(outcomes, started, performance.now() - t0);
     if (jsonToStdout) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
     else process.stdout.write(formatRun(run, p, flags.verbose) + '\n');
-    if (typeof flags.json === 'string') writeAtomically(flags.json, JSON.stringify(run, null, 2) + '\n');
-    if (flags.junit) writeAtomically(flags.junit, junitXml(run));
-    if (flags.html) writeAtomically(flags.html, renderHtmlReport(run));
+    if (typeof flags.json === 'string') await writeFileAtomic(path.resolve(flags.json), JSON.stringify(run, null, 2) + '\n');
+    if (flags.junit) await writeFileAtomic(path.resolve(flags.junit), junitXml(run));
+    if (flags.html) await writeFileAtomic(path.resolve(flags.html), renderHtmlReport(run));
     return abort.signal.aborted ? 130 : unknown.length ? 2 : exitCode(run);
   } finally {
     bar?.stop();

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomically } from './check-command';
+import { writeFileAtomic } from '../util/files';
 
 const STARTER = `// Gradlens checks the gradients your backward code returns against numerical derivatives of your forward
 // code. Each exported fn / layer / model below is one check: run \`gradlens check\` or click "Check gradients".
@@ -74,7 +74,7 @@ function copyDir(from: string, to: string): void {
 }
 
 /** Adds `paths: { gradlens: [...] }` to tsconfig.json, creating a minimal one when there is none. */
-export function wireTsconfig(dir: string, typesEntry: string): string {
+export async function wireTsconfig(dir: string, typesEntry: string): Promise<string> {
   const file = path.join(dir, 'tsconfig.json');
   let config: { compilerOptions?: Record<string, unknown> } = {
     compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true },
@@ -95,23 +95,23 @@ export function wireTsconfig(dir: string, typesEntry: string): string {
   const paths = (options.paths as Record<string, string[]> | undefined) ?? {};
   paths.gradlens = [typesEntry];
   options.paths = paths;
-  writeAtomically(file, JSON.stringify(config, null, 2) + '\n');
+  await writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n');
   return file;
 }
 
-export function runInit(dir: string, options: { force?: boolean } = {}): string[] {
+export async function runInit(dir: string, options: { force?: boolean } = {}): Promise<string[]> {
   const root = path.resolve(dir);
   fs.mkdirSync(root, { recursive: true });
   const written: string[] = [];
   const starter = path.join(root, 'gradients.check.ts');
   if (!fs.existsSync(starter) || options.force) {
-    writeAtomically(starter, STARTER);
+    await writeFileAtomic(starter, STARTER);
     written.push(starter);
   }
   const typesDir = path.join(root, '.gradlens', 'types');
   copyDir(typesSource(), typesDir);
   written.push(typesDir);
-  written.push(wireTsconfig(root, './.gradlens/types/index.d.ts'));
+  written.push(await wireTsconfig(root, './.gradlens/types/index.d.ts'));
   return written;
 }
 
@@ -121,8 +121,8 @@ export function registerInitCommand(program: Command): void {
     .description("write a starter declaration file and make `import … from 'gradlens'` type-check here")
     .argument('[dir]', 'workspace folder', '.')
     .option('--force', 'overwrite an existing starter file')
-    .action((dir: string, flags: { force?: boolean }) => {
-      for (const f of runInit(dir, flags)) process.stdout.write(`wrote ${path.relative(process.cwd(), f) || f}\n`);
+    .action(async (dir: string, flags: { force?: boolean }) => {
+      for (const f of await runInit(dir, flags)) process.stdout.write(`wrote ${path.relative(process.cwd(), f) || f}\n`);
       process.stdout.write('next: gradlens check\n');
     });
 }

@@ -3,15 +3,8 @@
 import * as path from 'node:path';
 import type { RunReport } from '../report/types';
 import { describeTensorProblem } from '../report/words';
+import { escapeXml } from '../report/xml';
 
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
 
 export function junitXml(run: RunReport, cwd = process.cwd()): string {
   const byFile = new Map<string, RunReport['declarations']>();

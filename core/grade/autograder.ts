@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { gradeClass } from './grader';
 import { gradescopeResults, type GradescopeResults } from './outputs/gradescope';
 import type { SandboxOptions } from './sandbox';
-import { writeFileAtomic } from './store';
+import { writeFileAtomic } from '../util/files';
 
 export const ROOT_ENV = 'GRADLENS_AUTOGRADER_ROOT';
 

@@ -2,29 +2,11 @@
 // rename), so an interrupted run never leaves a half-written result; per-student results double as the
 // resume state: a student whose result matches the current assignment and submission is not regraded.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult } from './results';
-
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(temp, 'w', 0o644);
-    try {
-      await handle.writeFile(data);
-      // Flush before the rename so that a crash cannot leave a renamed but empty file.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
+import { writeFileAtomic } from '../util/files';
 
 /**
  * A file-name-safe version of a student's folder name (results go in one folder per student). A name that

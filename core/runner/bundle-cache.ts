@@ -2,7 +2,8 @@
 // reused for different code: workers can keep a loaded bundle in their require cache for as long as they like,
 // and an unchanged file compiles to the very same path (which is what keeps a warm worker warm).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '../util/files';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,14 +36,7 @@ export async function storeBundle(cacheDir: string, hash: string, code: string):
   } catch {
     // Not cached yet.
   }
-  const temp = path.join(dir, `.${hash}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await fs.writeFile(temp, code, { mode: 0o644 });
-    await fs.rename(temp, target);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(target, code);
   return target;
 }
 

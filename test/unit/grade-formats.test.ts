@@ -10,7 +10,8 @@ import { assignment, validateAssignment, type AssignmentSpec } from '../../core/
 import { compareForward, flattenOutput } from '../../core/grade/output';
 import { csvCell, gradebookCsv } from '../../core/grade/outputs/gradebook';
 import { gradescopeResults } from '../../core/grade/outputs/gradescope';
-import { junitXml, xmlEscape } from '../../core/grade/outputs/junit';
+import { junitXml } from '../../core/grade/outputs/junit';
+import { escapeXml as xmlEscape } from '../../core/report/xml';
 import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult } from '../../core/grade/results';
 import { itemSlots } from '../../core/grade/score';
 import { classStats } from '../../core/grade/stats';

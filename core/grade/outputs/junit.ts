@@ -1,18 +1,9 @@
 // JUnit XML for CI dashboards (GitHub Classroom, GitLab, Jenkins): a <testsuites> root with one <testsuite>
 // per student and one <testcase> per scored item; lost points are <failure>s, tasks that could not run <error>s.
 
+import { escapeXml as xmlEscape } from '../../report/xml';
 import { roundScore, type ClassResult } from '../results';
 
-export function xmlEscape(text: string): string {
-  // Characters XML 1.0 cannot carry at all are dropped (a student's output can contain anything).
-  return text
-    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 export function junitXml(result: ClassResult): string {
   const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
