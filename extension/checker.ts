@@ -10,6 +10,7 @@ import { duration } from './format';
 import type { ResultsStore } from './results-store';
 import { CheckScheduler, type CheckJob } from './scheduler';
 import type { EngineHost } from './engine-host';
+import { EvaluationProgressStore } from './evaluation-progress';
 
 export interface CheckTarget {
   uri: vscode.Uri;
@@ -21,6 +22,8 @@ export interface CheckTarget {
 
 export class Checker implements vscode.Disposable {
   readonly scheduler: CheckScheduler;
+  /** Evaluations of the declarations running now (long checks), for the lenses and the status bar. */
+  readonly progress = new EvaluationProgressStore();
   private readonly finished = new vscode.EventEmitter<{ job: CheckJob; result: FileResult | undefined }>();
   /** Fires after each file's run ends (also cancelled ones); tests and the status bar wait on it. */
   readonly onDidFinish = this.finished.event;
@@ -39,6 +42,7 @@ export class Checker implements vscode.Disposable {
     this.scheduler = new CheckScheduler(() => this.engines.get(), {
       onStart: (job) => this.onStart(job),
       onReport: (_job, report) => this.onReport(report),
+      onEvaluations: (_job, progress) => this.progress.update(progress),
       onFinish: (job, result, error) => this.onFinish(job, result, error),
     });
   }
@@ -95,6 +99,8 @@ export class Checker implements vscode.Disposable {
 
   private onStart(job: CheckJob): void {
     this.started.set(job.file, Date.now());
+    // Whatever a superseded run of this file last said is not this run's progress.
+    this.progress.clear(job.file);
     this.log.info(`checking ${vscode.workspace.asRelativePath(job.file)}${job.names ? ` [${job.names.join(', ')}]` : ''} (${job.reason}${job.text !== undefined ? ', unsaved text' : ''})`);
     this.store.markRunning(job.file, job.names, this.knownNames(job.file));
     this.runningChanged.fire(true);
@@ -103,6 +109,7 @@ export class Checker implements vscode.Disposable {
   private onReport(report: DeclarationReport): void {
     this.log.info(`  ${report.name}: ${report.status}: ${report.summary} (${duration(report.timeMs)})`);
     this.announced.add(report);
+    this.progress.clear(report.file, report.name);
     this.store.setReport(report);
   }
 
@@ -120,6 +127,7 @@ export class Checker implements vscode.Disposable {
     if (result && !result.cancelled) {
       for (const report of result.declarations) if (this.store.report(report.file, report.name) !== report && !this.announced.has(report)) this.store.setReport(report);
     }
+    this.progress.clear(job.file);
     this.store.finish(job.file, result, error);
     this.finished.fire({ job, result });
     this.runningChanged.fire(this.scheduler.isRunning());
@@ -127,6 +135,7 @@ export class Checker implements vscode.Disposable {
 
   dispose(): void {
     this.scheduler.cancelAll();
+    this.progress.dispose();
     this.stopped.dispose();
     this.finished.dispose();
     this.runningChanged.dispose();

@@ -3,7 +3,9 @@
 
 import * as vscode from 'vscode';
 import type { DeclarationIndex } from './declaration-index';
+import type { EvaluationProgressStore } from './evaluation-progress';
 import { lensTitle } from './lens-title';
+import { progressTooltip } from './progress-text';
 import type { ResultsStore } from './results-store';
 import { toRange } from './ranges';
 
@@ -15,10 +17,13 @@ export class GradlensCodeLensProvider implements vscode.CodeLensProvider, vscode
   constructor(
     private readonly index: DeclarationIndex,
     private readonly store: ResultsStore,
+    private readonly progress: EvaluationProgressStore,
   ) {
     this.subscriptions.push(this.changed);
     const { dispose } = store.onDidChange(() => this.refresh());
     this.subscriptions.push({ dispose });
+    // Already throttled (at most 4 a second): the running lens counts evaluations as they come.
+    this.subscriptions.push(progress.onDidChange(() => this.refresh()));
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()));
   }
 
@@ -33,18 +38,19 @@ export class GradlensCodeLensProvider implements vscode.CodeLensProvider, vscode
       const range = toRange(declaration.nameRange);
       const file = document.uri.fsPath;
       const state = this.store.lensState(file, declaration.name, trusted);
-      const title = lensTitle(state);
+      const progress = this.progress.get(file, declaration.name);
+      const title = lensTitle(state, progress);
       const args = [document.uri, declaration.name];
       if (state.kind === 'untrusted') {
         lenses.push(new vscode.CodeLens(range, { title, command: 'workbench.trust.manage', tooltip: 'Gradlens runs your code to check gradients: trust this folder to allow it (Restricted Mode runs nothing).' }));
         continue;
       }
       if (state.kind === 'done' && state.running) {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: 'Stop the running check' }));
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: progressTooltip(progress) }));
       } else if (state.kind === 'done') {
         lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `${state.report.summary}\nClick to check again.` }));
       } else if (state.kind === 'running' || state.kind === 'queued') {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: 'Stop the running check' }));
+        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: progressTooltip(progress) }));
       } else {
         lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `Compare the gradients of '${declaration.name}' with finite differences of its forward code` }));
       }

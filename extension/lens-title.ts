@@ -1,8 +1,10 @@
 // The CodeLens titles: what a declaration's check found, in one line that fits above the code. Pure (no
 // vscode import) so every wording is unit-tested. The CodeLens provider adds commands and icons.
 
+import type { EvaluationProgress } from '../core/engine/api';
 import type { DeclarationReport, Finding, Hint, TensorResult } from '../core/report/types';
 import { gradientName, plural, short } from './format';
+import { evaluationsText } from './progress-text';
 
 /** What the extension knows about one declaration right now. */
 export type LensState =
@@ -18,21 +20,23 @@ export type LensState =
 const LIST_ALL_UP_TO = 3;
 const NAME_FAILING_UP_TO = 3;
 
-export function lensTitle(state: LensState): string {
+/** The lens title; `progress` (a long check's evaluations so far) shows while the declaration runs. */
+export function lensTitle(state: LensState, progress?: EvaluationProgress): string {
+  const sofar = progress ? `… ${evaluationsText(progress)}` : '…';
   switch (state.kind) {
     case 'idle':
       return 'Check gradients';
     case 'queued':
       return '$(clock) Gradient check queued…';
     case 'running':
-      return '$(sync~spin) Checking gradients…';
+      return progress ? `$(sync~spin) Checking${sofar}` : '$(sync~spin) Checking gradients…';
     case 'untrusted':
       return '$(shield) Check gradients: trust this folder to run its code';
     case 'fileError':
       return `✗ ${state.finding.code === 'compile-error' ? 'does not compile' : 'could not load the file'}: ${firstSentence(state.finding.message, 60)}`;
     case 'done': {
       const result = resultTitle(state.report);
-      if (state.running) return `$(sync~spin) ${result} (outdated, re-checking…)`;
+      if (state.running) return `$(sync~spin) ${result} (outdated, re-checking${sofar})`;
       if (state.outdated) return `${result} (outdated: code changed)`;
       return result;
     }
@@ -43,14 +47,27 @@ export function lensTitle(state: LensState): string {
 export function resultTitle(report: DeclarationReport): string {
   switch (report.status) {
     case 'pass':
-      return `✓ gradients match · max rel. err ${short(maxRelErr(report.tensors))}`;
+      return `✓ ${passSummary(report.tensors)}${partial(report)}`;
     case 'fail':
-      return `✗ ${tensorSummary(report.tensors)}`;
+      return `✗ ${tensorSummary(report.tensors)}${partial(report)}`;
     case 'warn':
-      return `⚠ ${warningSummary(report)}`;
+      return `⚠ ${warningSummary(report)}${partial(report)}`;
     case 'error':
       return `✗ ${errorSummary(report)}`;
   }
+}
+
+/** A check that stopped early (time limit) reports what it measured: the title must not read as the whole story. */
+function partial(report: DeclarationReport): string {
+  return report.partial ? ' (partial)' : '';
+}
+
+/** A tensor checked only along directions has no element, so no relative error to show. */
+const directionsOnly = (t: TensorResult) => t.method === 'directions' && t.checked === 0;
+
+function passSummary(tensors: TensorResult[]): string {
+  if (tensors.length && tensors.every(directionsOnly)) return 'gradients match along random directions';
+  return `gradients match · max rel. err ${short(maxRelErr(tensors))}`;
 }
 
 function maxRelErr(tensors: TensorResult[]): number | null {
@@ -78,7 +95,8 @@ export function tensorVerdict(tensor: TensorResult): string {
   if (tensor.status === 'warn') return tensor.kinks ? `ok (${plural(tensor.kinks, 'kink')})` : 'ok';
   if (tensor.status === 'error') return tensor.problem ? shortProblem(tensor.problem) : 'error';
   const hint = tensor.hints[0];
-  return hint ? hintLabel(hint, tensor) : `rel. err ${short(tensor.maxRelErr)}`;
+  if (hint) return hintLabel(hint, tensor);
+  return directionsOnly(tensor) ? 'wrong along directions' : `rel. err ${short(tensor.maxRelErr)}`;
 }
 
 export function hintLabel(hint: Hint, tensor: TensorResult): string {

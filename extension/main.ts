@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): GradlensApi {
   const index = new DeclarationIndex(log);
   const engines = new EngineHost(context.globalStorageUri, log);
   const checker = new Checker(engines, store, index, log);
-  const lenses = new GradlensCodeLensProvider(index, store);
+  const lenses = new GradlensCodeLensProvider(index, store, checker.progress);
   const diagnostics = new DiagnosticsPublisher(store);
   const tests = new GradlensTests(index, checker, store);
   const statusBar = new StatusBar(store, checker);

@@ -2,7 +2,7 @@
 // supersedes, and each file's last dependencies are remembered so that saving an imported file re-checks
 // the files that import it. No vscode import: unit-tested with a fake engine.
 
-import type { CheckOverrides, CheckRequest, FileResult } from '../core/engine/api';
+import type { CheckOverrides, CheckRequest, EvaluationProgress, FileResult } from '../core/engine/api';
 import type { DeclarationReport } from '../core/report/types';
 
 /** The part of the engine the scheduler uses (the real Engine, or a fake in tests). */
@@ -24,6 +24,8 @@ export interface CheckJob {
 export interface SchedulerHooks {
   onStart(job: CheckJob): void;
   onReport(job: CheckJob, report: DeclarationReport): void;
+  /** Evaluations of a declaration still running (long checks only; never after its report or a cancel). */
+  onEvaluations?(job: CheckJob, progress: EvaluationProgress): void;
   /**
    * Called once per started job: with the result, with the error the engine threw, or with neither when
    * the job was cancelled (superseded or stopped) before the engine produced a result.
@@ -74,6 +76,9 @@ export class CheckScheduler {
     if (controller.signal.aborted) return this.finish(entry, undefined);
     entry.started = true;
     this.hooks.onStart(job);
+    // A worker's last progress message can arrive after its declaration's report: it must not bring back a
+    // "checking…" for a declaration that is done.
+    const reported = new Set<string>();
     try {
       const engine = await this.engine();
       const result = await engine.checkFile({
@@ -83,8 +88,14 @@ export class CheckScheduler {
         overrides: job.overrides,
         signal: controller.signal,
         onReport: (report) => {
+          reported.add(report.name);
           if (!controller.signal.aborted) this.hooks.onReport(job, report);
         },
+        onEvaluations: this.hooks.onEvaluations
+          ? (progress) => {
+              if (!controller.signal.aborted && !reported.has(progress.declaration)) this.hooks.onEvaluations?.(job, progress);
+            }
+          : undefined,
       });
       if (result.dependencies.length) this.dependencies.set(job.file, new Set(result.dependencies));
       return this.finish(entry, result);

@@ -1,8 +1,9 @@
-// One status-bar item: the verdicts of the current results, a spinner while checks run, a shield in
-// Restricted Mode. Clicking shows the log.
+// One status-bar item: the verdicts of the current results, a shield in Restricted Mode, and while checks run a
+// spinner with the evaluations of long ones. Clicking stops running checks, and otherwise shows the log.
 
 import * as vscode from 'vscode';
 import type { Checker } from './checker';
+import { runningStatus } from './progress-text';
 import type { ResultsStore } from './results-store';
 
 export class StatusBar implements vscode.Disposable {
@@ -14,10 +15,11 @@ export class StatusBar implements vscode.Disposable {
     private readonly checker: Checker,
   ) {
     this.item.name = 'Gradlens';
-    this.item.command = 'gradlens.showOutput';
     const { dispose } = store.onDidChange(() => this.update());
     this.subscriptions.push({ dispose });
     this.subscriptions.push(checker.onDidChangeRunning(() => this.update()));
+    // Already throttled (at most 4 a second).
+    this.subscriptions.push(checker.progress.onDidChange(() => this.update()));
     this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()));
     this.update();
   }
@@ -25,13 +27,15 @@ export class StatusBar implements vscode.Disposable {
   update(): void {
     const totals = this.store.totals();
     const checked = totals.pass + totals.warn + totals.fail + totals.error + totals.outdated;
+    // While checks run a click stops them; otherwise it shows the log.
+    this.item.command = this.checker.isRunning && vscode.workspace.isTrusted ? 'gradlens.stop' : 'gradlens.showOutput';
     if (!vscode.workspace.isTrusted) {
       this.item.text = '$(shield) Gradlens';
       this.item.tooltip = 'Restricted Mode: Gradlens shows where checks are but runs no code until you trust this folder.';
     } else if (this.checker.isRunning) {
-      const files = this.checker.scheduler.runningJobs().length;
-      this.item.text = `$(sync~spin) Gradlens: checking${files > 1 ? ` ${files} files` : ''}…`;
-      this.item.tooltip = 'Gradient checks are running (Gradlens: Stop Checks to stop them)';
+      const status = runningStatus(this.checker.progress.all(), this.checker.scheduler.runningJobs().length);
+      this.item.text = status.text;
+      this.item.tooltip = status.tooltip;
     } else if (!checked) {
       this.item.text = '$(beaker) Gradlens';
       this.item.tooltip = 'No gradients checked yet: save a model file or click "Check gradients" above a declaration.';

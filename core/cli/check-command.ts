@@ -11,6 +11,7 @@ import { buildRunReport, exitCode, type FileOutcome } from '../report/run';
 import type { Mode } from '../report/types';
 import { renderHtmlReport } from '../report/html';
 import { writeFileAtomic } from '../util/files';
+import { EvaluationProgressTracker } from './evaluation-progress';
 import { findModelFiles } from './find-files';
 import { junitXml } from './junit';
 import { formatRun, palette } from './terminal-report';
@@ -89,9 +90,17 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   const showProgress = flags.progress !== false && process.stderr.isTTY === true && !jsonToStdout;
-  const bar = showProgress ? new SingleBar({ format: ' {bar} {value}/{total} declarations · {name}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
-  let total = 0;
-  bar?.start(0, 0, { name: '' });
+  const bar = showProgress
+    ? new SingleBar({ format: ' {bar} {line}', barCompleteChar: '\u2587', barIncompleteChar: '\u2591', hideCursor: true, clearOnComplete: true, stream: process.stderr })
+    : null;
+  const tracker = new EvaluationProgressTracker();
+  // The bar moves with the evaluations of the running declarations too, so a long check does not look stuck.
+  // (A total of 0 would draw a full bar before anything is known.)
+  const redraw = () => {
+    bar?.setTotal(Math.max(1, tracker.total));
+    bar?.update(Math.min(tracker.value, tracker.total), { line: tracker.line() });
+  };
+  bar?.start(1, 0, { line: tracker.line() });
   try {
     const outcomes: FileOutcome[] = await Promise.all(
       found.files.map(async (file) => {
@@ -101,13 +110,19 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
           overrides,
           signal: abort.signal,
           onProgress: (progress) => {
-            if (progress.done === 1) {
-              total += progress.total;
-              bar?.setTotal(total);
-            }
-            bar?.increment(1, { name: progress.declaration });
+            tracker.declarationDone(progress);
+            redraw();
           },
+          // Only asked for when drawn: without a listener the engine need not stream anything.
+          onEvaluations: bar
+            ? (progress) => {
+                tracker.evaluations(progress);
+                redraw();
+              }
+            : undefined,
         });
+        tracker.fileDone(path.resolve(file));
+        redraw();
         // With --only, a file without those names is simply not concerned.
         const findings = flags.only ? result.findings.filter((f) => f.code !== 'not-a-declaration') : result.findings;
         return { file, declarations: result.declarations, findings };

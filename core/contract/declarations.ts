@@ -32,6 +32,11 @@ export interface Ctx {
   readonly seed: number;
   /** What is running: 'f', 'grad', 'forward', 'backward', 'loss'. */
   readonly phase: string;
+  /**
+   * False when only the value is used (every finite-difference evaluation): a `valueAndGrad` may skip its
+   * backward pass then and return [value, undefined], which makes a check of a big model several times faster.
+   */
+  readonly wantsGradient: boolean;
 }
 
 /** Inputs as the user's code receives them: descriptions become tensors, everything else is kept. */

@@ -41,6 +41,23 @@ export interface CheckProgress {
   total: number;
 }
 
+/**
+ * Progress inside one declaration's check, streamed from the workers while it runs: forward evaluations done and
+ * planned (the plan grows when a search narrows a failing direction), and an estimate of the time left.
+ */
+export interface EvaluationProgress {
+  file: string;
+  declaration: string;
+  /** What the check is doing: 'directions', 'search', 'elements', 'sample'. */
+  stage: string;
+  done: number;
+  planned: number;
+  /** Estimated milliseconds left (from the measured time per evaluation), when known. */
+  etaMs?: number;
+  /** Milliseconds since the declaration's check started. */
+  elapsedMs: number;
+}
+
 export interface CheckRequest {
   /** Absolute path of a TS or JS model file. */
   file: string;
@@ -51,6 +68,8 @@ export interface CheckRequest {
   overrides?: CheckOverrides;
   signal?: AbortSignal;
   onProgress?: (progress: CheckProgress) => void;
+  /** Streamed while a declaration is being checked (throttled to a few per second per declaration). */
+  onEvaluations?: (progress: EvaluationProgress) => void;
   /** Called as each declaration finishes, before the whole file is done. */
   onReport?: (report: DeclarationReport) => void;
 }

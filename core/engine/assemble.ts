@@ -2,6 +2,7 @@
 // applied again here in the trusted parent), per tensor, per declaration; hints; a one-line summary.
 
 import type {
+  BlockResult,
   DeclarationReport,
   DirectionResult,
   ElementColumns,
@@ -11,11 +12,12 @@ import type {
   SourceRange,
   Status,
   TensorResult,
+  Unchecked,
 } from '../report/types';
 import { REPORT_SCHEMA, REPORT_VERSION } from '../report/types';
 import { computeHints, formatIndex } from '../report/hints';
 import { hintTag } from '../report/words';
-import { directionPasses, directionOutright, judge, worseState } from '../numerics/verdict';
+import { judge, judgeDirection, worseState, type DirectionState } from '../numerics/verdict';
 import { mergeElements, type RawCheck, type RawTensor } from './raw';
 
 /** Tensors up to this size list every element in the report (for heatmaps); larger ones a sample. */
@@ -30,6 +32,8 @@ export interface AssembleMeta {
   workers: number;
   /** Failures outside the raw numbers (a worker that timed out or ran out of memory). */
   extraFindings?: Finding[];
+  /** The check was stopped and `raw` holds what it measured until then. */
+  partial?: boolean;
 }
 
 /** Combines the shards of one declaration: same tensors; elements, directions and findings concatenated. */
@@ -161,32 +165,81 @@ function columns(judged: Judged[], size: number, seed: number): ElementColumns {
   return cols;
 }
 
-function directionResults(raw: RawCheck, tensorIndex: number): DirectionResult[] {
-  const out: DirectionResult[] = [];
-  for (const d of raw.directions) {
-    if (d.tensor !== undefined && d.tensor !== tensorIndex) continue;
-    // One entry per direction: the objective with the largest margin.
-    let pick: DirectionResult | null = null;
+interface JudgedDirection {
+  result: DirectionResult;
+  state: DirectionState;
+  tensor?: number;
+  block?: [number, number];
+}
+
+/** Every direction judged again here from its raw numbers; one entry per direction (its worst objective). */
+function judgeDirections(raw: RawCheck): JudgedDirection[] {
+  const rank: Record<DirectionState, number> = { pass: 0, 'within-rtol': 1, inconclusive: 2, kink: 2, fail: 3 };
+  return raw.directions.map((d) => {
+    let pick: JudgedDirection | null = null;
     for (let j = 0; j < d.analytic.length; j++) {
       const a = num(d.analytic[j]);
       const n = num(d.numeric[j]);
       const err = num(d.errEst[j]);
-      const tolerance = raw.tolerance.c * err + directionOutright(num(d.absDot[j]), n, num(d.absSum[j]), raw.gradientScale[j] ?? 0, raw.tolerance);
-      const pass = d.kink[j] !== 1 && directionPasses(a, n, err, num(d.absDot[j]), num(d.absSum[j]), raw.gradientScale[j] ?? 0, raw.tolerance);
-      const margin = tolerance > 0 ? Math.abs(a - n) / tolerance : Infinity;
-      const r: DirectionResult = { scope: d.scope, analytic: a, numeric: n, errEst: err, tolerance, margin: Number.isFinite(margin) ? margin : 1e300, pass };
-      if (d.block) r.block = d.block;
-      if (!pick || (!r.pass && pick.pass) || (r.pass === pick.pass && r.margin > pick.margin)) pick = r;
+      const v = judgeDirection({ analytic: a, numeric: n, errEst: err, kink: d.kink[j] === 1, l2: num(d.l2?.[j]), u2: num(d.u2?.[j]), target: num(d.target?.[j]) }, raw.gradientScale[j] ?? 0, raw.tolerance, raw.eps);
+      const result: DirectionResult = {
+        scope: d.scope,
+        analytic: a,
+        numeric: n,
+        errEst: err,
+        tolerance: v.tolerance,
+        margin: Number.isFinite(v.margin) ? v.margin : 1e300,
+        pass: v.state === 'pass' || v.state === 'within-rtol',
+        state: v.state,
+        elements: d.elements,
+      };
+      if (d.block) result.block = d.block;
+      if (!pick || rank[v.state] > rank[pick.state] || (v.state === pick.state && result.margin > pick.result.margin)) pick = { result, state: v.state, tensor: d.tensor, block: d.block };
     }
-    if (pick) out.push(pick);
-  }
-  return out;
+    return pick!;
+  });
 }
 
-function tensorResult(raw: RawCheck, index: number, judged: Judged[], meta: AssembleMeta, stopped: boolean): TensorResult {
+const BLOCK_STATE: Record<DirectionState, BlockResult['state']> = { pass: 'pass', 'within-rtol': 'pass', inconclusive: 'kink', kink: 'kink', fail: 'fail' };
+
+/**
+ * The search's leaves for one tensor: the tested blocks with no tested block inside them. Bisection blocks nest,
+ * so these partition what the search reached. A leaf that deviates and whose elements were not all compared is
+ * unresolved: a 'fail' leaf fails the tensor from the directions alone.
+ */
+function searchLeaves(blocks: JudgedDirection[], checkedFlats: Set<number>): { leaves: BlockResult[]; unresolved: { fail: number; other: number; elements: number } } {
+  const sorted = [...blocks].sort((a, b) => a.block![0] - b.block![0] || b.block![1] - a.block![1]);
+  const leaves: BlockResult[] = [];
+  const unresolved = { fail: 0, other: 0, elements: 0 };
+  const seen = new Set<string>();
+  for (let i = 0; i < sorted.length; i++) {
+    const [from, to] = sorted[i].block!;
+    const key = `${from}:${to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const hasChild = sorted.some((o, k) => k !== i && o.block![0] >= from && o.block![1] <= to && o.block![1] - o.block![0] < to - from);
+    if (hasChild) continue;
+    // The worst of the directions measured through this block (one per round).
+    const same = sorted.filter((o) => o.block![0] === from && o.block![1] === to);
+    const worst = same.reduce((w, o) => (BLOCK_STATE[o.state] === 'fail' || (BLOCK_STATE[o.state] === 'kink' && BLOCK_STATE[w.state] === 'pass') ? o : w));
+    const state = BLOCK_STATE[worst.state];
+    leaves.push({ from, to, state, margin: finiteOrNull(worst.result.margin) });
+    if (worst.state === 'pass') continue;
+    let all = true;
+    for (let f = from; f < to && all; f++) if (!checkedFlats.has(f)) all = false;
+    if (all) continue;
+    if (worst.state === 'fail') unresolved.fail++;
+    else unresolved.other++;
+    unresolved.elements += to - from;
+  }
+  return { leaves, unresolved };
+}
+
+function tensorResult(raw: RawCheck, index: number, judged: Judged[], directionsJudged: JudgedDirection[], meta: AssembleMeta, stopped: boolean): TensorResult {
   const t = raw.tensors[index];
   const name = displayName(t);
-  const directions = directionResults(raw, index);
+  const mine = directionsJudged.filter((d) => d.tensor === undefined || d.tensor === index);
+  const directions = mine.map((d) => d.result);
   const base: TensorResult = {
     path: t.path,
     group: t.group,
@@ -234,21 +287,45 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], meta: Asse
   base.maxRelErr = judged.length ? maxRel : null;
   base.maxAbsErr = judged.length ? maxAbs : null;
   base.worst = worst ? elementResult(worst, t.shape) : null;
-  base.margin = worst ? finiteOrNull(worst.margin) : directions.length ? Math.max(...directions.map((d) => d.margin)) : null;
+  const ownDirections = mine.filter((d) => d.tensor === index);
+  base.margin = worst ? finiteOrNull(worst.margin) : ownDirections.length ? Math.max(...ownDirections.map((d) => d.result.margin)) : directions.length ? Math.max(...directions.map((d) => d.margin)) : null;
   base.evaluations = judged.length;
   base.method =
-    raw.mode === 'sample' ? 'sample' : judged.length === t.size ? 'elements' : directions.some((d) => d.block) ? 'blocks' : directions.length ? 'directions' : judged.length ? 'elements' : 'none';
+    raw.mode === 'sample' ? 'sample' : judged.length === t.size ? 'elements' : ownDirections.length && judged.length ? 'blocks' : directions.length ? 'directions' : judged.length ? 'elements' : 'none';
   if (judged.length) base.elements = columns(judged, t.size, raw.seed);
 
-  // The narrowest directions decide: a tensor direction that failed (a step through thousands of elements that
-  // crosses a ReLU kink, say) is overruled by its blocks when every block passed.
-  const blocks = directions.filter((d) => d.block);
-  const failedDirection = blocks.length ? blocks.some((d) => !d.pass) : directions.some((d) => !d.pass && d.scope !== 'all');
-  if (base.failing) base.status = 'fail';
-  else if (stopped && judged.length < t.size && base.method !== 'directions') base.status = 'error';
-  else if (failedDirection && !judged.length) base.status = 'fail';
-  else if (base.kinks) base.status = 'warn';
-  if (base.status === 'fail' || base.nonFinite) {
+  const blockDirections = ownDirections.filter((d) => d.block);
+  const { leaves, unresolved } = searchLeaves(blockDirections, new Set(judged.map((j) => j.flat)));
+  if (leaves.length) base.blocks = leaves;
+  // Cut short before this tensor was narrowed (or its elements all compared), and nothing had cleared it.
+  const notReached = !!t.searchStop && !blockDirections.length && judged.length < t.size && !(directions.length && directions.every((d) => d.state === 'pass'));
+  if (unresolved.fail + unresolved.other > 0 || notReached) {
+    const unchecked: Unchecked = {
+      blocks: notReached ? 0 : unresolved.fail + unresolved.other,
+      elements: notReached ? t.size - judged.length : unresolved.elements,
+      reason: t.searchStop ?? 'budget',
+    };
+    base.unchecked = unchecked;
+  }
+
+  // Every element within its own error, yet a direction through all of them deviates beyond its noise and beyond
+  // what element errors within rtol add up to: an error spread over the tensor, below each element's resolution.
+  const collective = !base.failing && !unresolved.fail ? leaves.filter((b) => b.state === 'fail') : [];
+  if (collective.length) {
+    const failed = blockDirections.filter((d) => d.state === 'fail');
+    const ratios = failed.map((d) => d.result.analytic / d.result.numeric).filter(Number.isFinite);
+    const k = ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : NaN;
+    const consistent = ratios.length > 0 && ratios.every((r) => Math.abs(r - k) <= 1e-2 * Math.abs(k));
+    base.hints = [
+      consistent
+        ? { code: 'scaled', factor: k, support: 1, message: `${name} ≈ ${Number(k.toPrecision(3))} × numeric along every random direction: a small factor over the whole tensor, below one element's resolution` }
+        : { code: 'small-relative', support: 1, message: `${name} deviates along random directions by more than every element's tolerance adds up to: an error spread thinly over the whole tensor` },
+    ];
+  }
+  if (base.failing || unresolved.fail || collective.length) base.status = 'fail';
+  else if (notReached || (stopped && judged.length < t.size && !directions.length)) base.status = 'error';
+  else if (base.kinks || unresolved.other) base.status = 'warn';
+  if ((base.status === 'fail' && !collective.length) || base.nonFinite) {
     // Patterns are fitted on one objective (the first upstream gradient) so analytic and numeric agree in kind.
     const k = raw.objectives;
     // Elements at or near a kink have no reliable derivative (a kink flag, or a large error estimate from a kink
@@ -259,19 +336,29 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], meta: Asse
       return raw.elements.kink[at] !== 1 && !(num(raw.elements.errEst[at]) > 1e-3 * scale);
     });
     const fitted = smooth.length ? smooth : judged;
-    base.hints = computeHints({
-      name,
-      shape: t.shape,
-      flat: fitted.map((j) => j.flat),
-      analytic: fitted.map((j) => num(raw.elements.analytic[j.row * k])),
-      numeric: fitted.map((j) => num(raw.elements.numeric[j.row * k])),
-      failed: fitted.map((j) => j.state === 'fail' || j.state === 'nonfinite'),
-      values: t.values,
-      analyticAll: t.analytic0,
-      batchCandidates: raw.batchCandidates,
-    });
+    if (fitted.length) {
+      base.hints = computeHints({
+        name,
+        shape: t.shape,
+        flat: fitted.map((j) => j.flat),
+        analytic: fitted.map((j) => num(raw.elements.analytic[j.row * k])),
+        numeric: fitted.map((j) => num(raw.elements.numeric[j.row * k])),
+        failed: fitted.map((j) => j.state === 'fail' || j.state === 'nonfinite'),
+        values: t.values ?? valuesAt(raw, judged),
+        analyticAll: t.analytic0,
+        batchCandidates: raw.batchCandidates,
+      });
+    }
   }
   return base;
+}
+
+/** Parameter values at the compared elements, by flat index (for hints on tensors too large to send whole). */
+function valuesAt(raw: RawCheck, judged: Judged[]): number[] | undefined {
+  if (!raw.elements.value?.length) return undefined;
+  const values: number[] = [];
+  for (const j of judged) values[j.flat] = num(raw.elements.value[j.row]);
+  return values;
 }
 
 function formatErr(x: number | null): string {
@@ -283,25 +370,41 @@ function summarize(status: Status, tensors: TensorResult[], findings: Finding[])
     const first = findings.find((f) => f.severity === 'error');
     if (first) return first.message;
     const broken = tensors.find((t) => t.status === 'error');
-    return broken ? `${broken.gradientKey ?? broken.path}: ${broken.problem ?? 'not checked'}` : 'could not be checked';
+    return broken ? `${broken.gradientKey ?? broken.path}: ${broken.problem ?? (broken.unchecked ? 'not checked within the time budget' : 'not checked')}` : 'could not be checked';
   }
   if (status === 'fail') {
     return tensors
       .filter((t) => t.status === 'fail')
       .map((t) => {
         const name = t.gradientKey || t.path;
-        const hint = t.hints[0] ? hintTag(t.hints[0]) : `${t.failing} of ${t.checked} elements wrong`;
-        return `${name} ${hint} (max rel. err ${formatErr(t.maxRelErr)})`;
+        const blocks = t.blocks?.filter((b) => b.state === 'fail').length ?? 0;
+        const what = t.hints[0]
+          ? hintTag(t.hints[0])
+          : t.failing
+            ? `${t.failing} of ${t.checked} elements wrong`
+            : `wrong along ${blocks > 1 ? `${blocks} blocks' directions` : 'random directions'}`;
+        return t.checked ? `${name} ${what} (max rel. err ${formatErr(t.maxRelErr)})` : `${name} ${what} (directions only)`;
       })
       .join('; ');
   }
-  const maxRel = Math.max(0, ...tensors.map((t) => t.maxRelErr ?? 0));
+  const compared = tensors.filter((t) => t.checked > 0);
+  const byDirections = tensors.filter((t) => t.checked === 0 && t.method === 'directions').length;
+  const maxRel = Math.max(0, ...compared.map((t) => t.maxRelErr ?? 0));
+  const base = compared.length
+    ? `gradients match · max rel. err ${formatErr(maxRel)}${byDirections ? ` (${byDirections} tensor${byDirections > 1 ? 's' : ''} by directions only)` : ''}`
+    : 'gradients match along random directions (directions only)';
+  const unchecked = tensors.filter((t) => t.unchecked).length;
   const kinks = tensors.reduce((a, t) => a + t.kinks, 0);
-  const directionsOnly = tensors.some((t) => t.method === 'directions');
-  const base = `gradients match · max rel. err ${formatErr(maxRel)}${directionsOnly ? ' (some tensors by random directions)' : ''}`;
   if (status === 'warn') {
     const warnings = findings.filter((f) => f.severity === 'warning' && f.code !== 'kink');
-    return [kinks ? `${kinks} kink element${kinks > 1 ? 's' : ''} (valid subgradients)` : '', ...warnings.map((w) => w.message), base].filter(Boolean).join(' · ');
+    return [
+      kinks ? `${kinks} kink element${kinks > 1 ? 's' : ''} (valid subgradients)` : '',
+      unchecked ? `${unchecked} tensor${unchecked > 1 ? 's' : ''} not fully narrowed (kinks on the way)` : '',
+      ...warnings.map((w) => w.message),
+      base,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
   return base;
 }
@@ -310,7 +413,24 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
   const findings = [...raw.findings, ...(meta.extraFindings ?? [])];
   const stopped = findings.some((f) => f.severity === 'error' && !f.tensor);
   const perTensor = judgeElements(raw);
-  const tensors = raw.tensors.map((_, i) => tensorResult(raw, i, perTensor[i], meta, stopped));
+  const directions = judgeDirections(raw);
+  const tensors = raw.tensors.map((_, i) => tensorResult(raw, i, perTensor[i], directions, meta, stopped));
+  if (meta.partial || raw.stoppedEarly) {
+    const unchecked = tensors.filter((t) => t.unchecked);
+    if (unchecked.length) {
+      findings.push({
+        severity: 'info',
+        code: 'partial',
+        message: `${meta.partial ? 'stopped before the end' : 'the time budget ended the check'}: ${unchecked
+          .map((t) => {
+            const u = t.unchecked!;
+            const elements = `${u.elements.toLocaleString('en-US')} element${u.elements > 1 ? 's' : ''}`;
+            return u.blocks ? `${t.gradientKey || t.path} has ${elements} in ${u.blocks} deviating block${u.blocks > 1 ? 's' : ''} not narrowed to elements` : `${t.gradientKey || t.path}: ${elements} not compared`;
+          })
+          .join('; ')}`,
+      });
+    }
+  }
   for (const t of tensors) {
     if (t.kinks) {
       findings.push({
@@ -348,5 +468,6 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
     timeMs: meta.timeMs,
     checkMs: raw.checkMs,
     workers: meta.workers,
+    ...(meta.partial ? { partial: true } : {}),
   };
 }

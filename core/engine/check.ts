@@ -1,29 +1,75 @@
-// Runs one declaration's check inside a worker and returns raw numbers. Which elements get checked depends on
-// the mode: every element (full), a seeded sample, or random directions first (fast), with the failing
-// directions narrowed down to tensors, then blocks, then elements, so a verdict always rests on elements.
+// Runs one declaration's check inside a worker and returns raw numbers. A measured cost plan (one evaluation's
+// time × the evaluations each way needs) picks every element or the directional search; explicit modes ask for
+// every element, a seeded sample, or the search. Long element lists can be left to the engine, which spreads
+// them over every worker; a time budget stops localization in time to report what was measured.
 
-import { mixSeeds, Rng } from '../contract/random';
 import type { Declaration } from '../contract/declarations';
 import type { Finding } from '../report/types';
 import { Prober, ProbeResult, type Line, type OutrightAllowance } from '../numerics/probe';
-import { directionOutright, directionPasses } from '../numerics/verdict';
+import { judge, worseState } from '../numerics/verdict';
 import type { CheckOverrides } from './api';
+import { DirectionProber, type MeasuredDirection, type Segment } from './directions';
 import { buildProblem, ProblemError, resolveOptions, type Param, type Problem } from './problem';
-import { emptyElements, type RawCheck, type RawDirection, type RawElements, type RawTensor } from './raw';
+import { emptyElements, sliceElements, type RawCheck, type RawDirection, type RawElements, type RawTensor, type TargetRanges } from './raw';
+import { sampleIndices, searchDirections } from './search';
 import { UserCodeError } from './user-code';
 
-/** In auto mode, check every element when the declaration has at most this many. */
-export const AUTO_FULL_TOTAL = 5_000;
-/** In auto mode, small tensors are always checked element by element. */
-export const AUTO_FULL_TENSOR = 1_024;
-/** A tensor whose directions fail is checked element by element up to this size; above it, ⌈√N⌉ blocks first. */
-export const FULL_ON_FAIL = 1_024;
+/** Auto mode checks every element when that costs at most this much evaluation time (ms, all workers together)… */
+export const AUTO_FULL_MS = 2_000;
+/** …and at most this share of the time limit. */
+const AUTO_FULL_SHARE = 0.2;
+/** In a directional check, a tensor this cheap to check element by element (ms) is checked that way. */
+const SMALL_TENSOR_MS = 150;
+/** Element work worth handing to the engine to spread over the workers (ms of evaluations). */
+const DEFER_MIN_MS = 400;
+/** Shares of the time limit: the search narrows until the first, element checks run until the second. */
+const SEARCH_SHARE = 0.45;
+const ELEMENT_SHARE = 0.8;
+/** When no time limit is given (in-process use). */
+const DEFAULT_BUDGET_MS = 60_000;
 /** Tensors up to this size send their values and analytic gradient along, for whole-tensor hints. */
 const HINT_DATA_LIMIT = 200_000;
+/** Past this many evaluations, a valueAndGrad that computes its gradient every time is worth a word. */
+const SLOW_VALUE_EVALUATIONS = 40;
+/** A partial result is streamed at most this often (ms). */
+const FLUSH_MS = 1_000;
 
 export interface CheckShard {
   index: number;
   count: number;
+}
+
+/** What the engine tells a check job beyond the declaration. */
+export interface CheckJob {
+  /** Static split of an element-by-element check (full and sample modes). */
+  shard?: CheckShard;
+  /** An element job: check exactly these elements. */
+  targets?: TargetRanges;
+  /** The job's time limit (ms): the budget the check plans within. */
+  timeLimitMs?: number;
+  /** Workers the engine can spread deferred elements over (1: check them here). */
+  workers?: number;
+}
+
+/** What a running check streams: progress, and deltas of what it has measured (kept if the job is killed). */
+export interface CheckEvents {
+  progress?(stage: string, done: number, planned: number): void;
+  partial?(delta: PartialDelta): void;
+}
+
+export interface PartialDelta {
+  /** The check's frame (tensors without data, tolerance, …): sent with the first delta. */
+  frame?: RawCheck;
+  directions: RawDirection[];
+  elements: RawElements;
+  evaluations: number;
+  evaluateMs: number;
+  searchStop: Record<number, RawTensor['searchStop']>;
+}
+
+export interface Target {
+  tensor: number;
+  flat: number;
 }
 
 class ElementLine implements Line {
@@ -44,73 +90,99 @@ class ElementLine implements Line {
   }
 }
 
-/** A contiguous run of one tensor's elements. */
-interface Segment {
-  param: Param;
-  from: number;
-  to: number;
-}
-
-function segmentSize(segments: Segment[]): number {
-  return segments.reduce((a, g) => a + g.to - g.from, 0);
-}
-
-/** A direction through many elements: each element moves by delta·u_i (u laid out segment after segment). */
-class DirectionLine implements Line {
-  private readonly orig: Float64Array;
-  constructor(
-    private readonly problem: Problem,
-    private readonly segments: Segment[],
-    private readonly u: Float64Array,
-  ) {
-    this.orig = new Float64Array(u.length);
-    let e = 0;
-    for (const g of segments) for (let i = g.from; i < g.to; i++) this.orig[e++] = g.param.slot.get(i);
-  }
-  evaluate(delta: number, out: Float64Array): number {
-    const { segments, u, orig } = this;
-    try {
-      let e = 0;
-      for (const g of segments) {
-        const slot = g.param.slot;
-        for (let i = g.from; i < g.to; i++, e++) slot.set(i, orig[e] + delta * u[e]);
-      }
-      this.problem.evaluate(out);
-    } finally {
-      let e = 0;
-      for (const g of segments) {
-        const slot = g.param.slot;
-        for (let i = g.from; i < g.to; i++, e++) slot.set(i, orig[e]);
-      }
-    }
-    return delta;
-  }
-}
-
-interface Target {
-  tensor: number;
-  flat: number;
-}
-
-class Checker {
+/** Measures elements and directions of one problem, records the raw numbers, and keeps the time budget. */
+export class Checker {
   readonly prober: Prober;
   readonly directions: RawDirection[] = [];
   readonly elements: RawElements = emptyElements();
+  readonly searchStop = new Map<number, NonNullable<RawTensor['searchStop']>>();
+  /** Evaluations a direction and an element usually take (for the plan shown as progress). */
+  readonly directionCost = 6;
+  readonly elementCost = 2.5;
   private readonly result: ProbeResult;
   private readonly analytic: Float64Array;
   private readonly elementLine: ElementLine;
   private readonly outright: OutrightAllowance;
+  private readonly directionProber: DirectionProber;
+  private readonly checkedSet = new Set<string>();
+  private currentStage = '';
+  private lastProgress = 0;
+  private lastFlush = -Infinity;
+  private flushedDirections = 0;
+  private flushedElements = 0;
+  framed = false;
 
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    private readonly started: number,
+    private readonly budgetMs: number,
+    private readonly events: CheckEvents,
+    private readonly frame: () => RawCheck,
+  ) {
     this.prober = new Prober({ k: problem.k, f0: problem.f0, magnitude: problem.magnitude, scale: problem.scale, precision: problem.options.precision });
     this.result = new ProbeResult(problem.k);
     this.analytic = new Float64Array(problem.k);
     this.elementLine = new ElementLine(problem);
     const tol = problem.options.precision.tolerance;
     this.outright = (j, a, n) => tol.rtol * Math.max(Math.abs(a), Math.abs(n)) + tol.floor * problem.scale[j];
+    this.directionProber = new DirectionProber(problem);
   }
 
-  checkElement(target: Target): void {
+  searchOver(): boolean {
+    return performance.now() - this.started > SEARCH_SHARE * this.budgetMs;
+  }
+
+  elementsOver(): boolean {
+    return performance.now() - this.started > ELEMENT_SHARE * this.budgetMs;
+  }
+
+  /** Names the stage and the evaluations still planned in it; reports progress a few times a second. */
+  stage(name: string, remaining: number): void {
+    this.currentStage = name;
+    this.tick(remaining, true);
+  }
+
+  private tick(remaining: number, force = false): void {
+    const now = performance.now();
+    if (this.events.progress && (force || now - this.lastProgress > 200)) {
+      this.lastProgress = now;
+      this.events.progress(this.currentStage, this.problem.evaluations, this.problem.evaluations + Math.max(0, Math.round(remaining)));
+    }
+    // Often enough that a job killed mid-way (a hang in user code) loses little: slow evaluations flush sooner.
+    if (this.events.partial && now - this.lastFlush > Math.min(FLUSH_MS, Math.max(20, 50 * this.problem.baselineMs))) this.flush();
+  }
+
+  /** Sends what was measured since the last flush. */
+  flush(): void {
+    if (!this.events.partial) return;
+    this.lastFlush = performance.now();
+    const stops: Record<number, RawTensor['searchStop']> = {};
+    for (const [t, reason] of this.searchStop) stops[t] = reason;
+    const delta: PartialDelta = {
+      directions: this.directions.slice(this.flushedDirections),
+      elements: sliceElements(this.elements, this.flushedElements, this.problem.k),
+      evaluations: this.problem.evaluations,
+      evaluateMs: this.problem.evaluateMs,
+      searchStop: stops,
+    };
+    if (!this.framed) {
+      delta.frame = this.frame();
+      this.framed = true;
+    }
+    this.flushedDirections = this.directions.length;
+    this.flushedElements = this.elements.count;
+    this.events.partial(delta);
+  }
+
+  unresolvedTensor(tensor: number, reason: NonNullable<RawTensor['searchStop']>): void {
+    if (!this.searchStop.has(tensor)) this.searchStop.set(tensor, reason);
+  }
+
+  /** Compares one element; returns whether it passed (the parent judges again from the raw numbers). */
+  checkElement(target: Target, remaining = 0): boolean {
+    const key = `${target.tensor}/${target.flat}`;
+    if (this.checkedSet.has(key)) return true;
+    this.checkedSet.add(key);
     const { problem, result, analytic, elementLine, elements } = this;
     const param = problem.params[target.tensor];
     for (let j = 0; j < problem.k; j++) analytic[j] = param.analytic![j][target.flat];
@@ -121,6 +193,8 @@ class Checker {
     elements.tensor.push(target.tensor);
     elements.flat.push(target.flat);
     elements.level.push(result.level);
+    elements.value.push(param.slot.get(target.flat));
+    let state: ReturnType<typeof judge>['state'] = 'pass';
     for (let j = 0; j < problem.k; j++) {
       elements.analytic.push(analytic[j]);
       elements.numeric.push(result.numeric[j]);
@@ -128,162 +202,81 @@ class Checker {
       elements.kink.push(result.kink[j]);
       elements.lo.push(result.lo[j]);
       elements.hi.push(result.hi[j]);
+      const v = judge(
+        { analytic: analytic[j], numeric: result.numeric[j], errEst: result.errEst[j], kink: result.kink[j] === 1, lo: result.lo[j], hi: result.hi[j] },
+        problem.scale[j],
+        problem.options.precision.tolerance,
+      );
+      state = worseState(state, v.state);
     }
+    this.tick(remaining);
+    return state === 'pass' || state === 'kink';
   }
 
-  /** One seeded ±1 direction (scaled by each element's step unit) through `segments`; returns whether it passed. */
-  checkDirection(scope: string, segments: Segment[], seedKey: string, extra: Partial<RawDirection>): boolean {
-    const { problem } = this;
-    const k = problem.k;
-    const rng = new Rng(mixSeeds(problem.options.seed, 'direction', seedKey));
-    const u = new Float64Array(segmentSize(segments));
-    const analytic = new Float64Array(k);
-    const absDot = new Float64Array(k);
-    let absSum = 0;
-    let e = 0;
-    let bits = 0;
-    for (const g of segments) {
-      const units = g.param.units;
-      for (let i = g.from; i < g.to; i++, e++) {
-        // 32 random signs per draw.
-        if ((e & 31) === 0) bits = rng.nextUint32();
-        const ue = (bits >>> (e & 31)) & 1 ? units[i] : -units[i];
-        u[e] = ue;
-        absSum += units[i];
-      }
-      for (let j = 0; j < k; j++) {
-        const a = g.param.analytic![j];
-        let dot = 0;
-        let abs = 0;
-        for (let i = g.from, x = e - (g.to - g.from); i < g.to; i++, x++) {
-          const p = a[i] * u[x];
-          dot += p;
-          abs += Math.abs(p);
+  /** Checks every element of the ranges, in order, until the element budget runs out. Returns whether all were reached. */
+  checkRanges(ranges: TargetRanges, stage = 'elements'): boolean {
+    let remaining = ranges.reduce((a, [, from, to]) => a + to - from, 0);
+    this.stage(stage, remaining * this.elementCost);
+    for (const [tensor, from, to] of ranges) {
+      for (let flat = from; flat < to; flat++, remaining--) {
+        if (this.elementsOver()) {
+          this.unresolvedTensor(tensor, 'budget');
+          return false;
         }
-        analytic[j] += dot;
-        absDot[j] += abs;
+        this.checkElement({ tensor, flat }, remaining * this.elementCost);
       }
     }
-    const tol = problem.options.precision.tolerance;
-    const outright: OutrightAllowance = (j, _a, n) => directionOutright(absDot[j], n, absSum, problem.scale[j], tol);
-    // The tolerance of a direction sums over all its elements, so round-off leaves room for a much smaller step
-    // than an element's: the smallest step whose round-off stays 1% of the tolerance crosses the fewest kinks
-    // (a step through thousands of ReLU pre-activations otherwise crosses some of them).
-    const { eps, firstStep } = problem.options.precision;
-    let step = 0;
-    for (let j = 0; j < k; j++) {
-      const allowed = directionOutright(absDot[j], analytic[j], absSum, problem.scale[j], tol);
-      if (allowed > 0) step = Math.max(step, (400 * eps * problem.magnitude[j]) / allowed);
-    }
-    const unit = step > 0 ? Math.min(1, Math.max(step / firstStep, 1e-6)) : 1;
-    const r = this.prober.probe(new DirectionLine(problem, segments, u), analytic, unit, outright, this.result);
-    const raw: RawDirection = {
-      scope,
-      ...extra,
-      analytic: [...analytic],
-      numeric: [...r.numeric],
-      errEst: [...r.errEst],
-      absDot: [...absDot],
-      absSum: Array(k).fill(absSum),
-      kink: [...r.kink],
-      evaluations: r.evaluations,
-    };
-    this.directions.push(raw);
-    let pass = true;
-    for (let j = 0; j < k; j++) {
-      if (r.kink[j] || !directionPasses(analytic[j], r.numeric[j], r.errEst[j], absDot[j], absSum, problem.scale[j], tol)) pass = false;
-    }
-    return pass;
+    return true;
+  }
+
+  direction(segments: Segment[], round: number, scope: string, extra: Partial<RawDirection>): MeasuredDirection {
+    const m = this.directionProber.measure(segments, round, scope, extra);
+    this.directions.push(m.raw);
+    this.tick(0);
+    return m;
   }
 }
 
-function segmentsOf(params: Param[], tensors: number[], range?: [number, number]): Segment[] {
-  return tensors.map((t) => ({ param: params[t], from: range?.[0] ?? 0, to: range?.[1] ?? params[t].slot.size }));
+function rangesOf(params: Param[], tensors: number[]): TargetRanges {
+  return tensors.map((t) => [t, 0, params[t].slot.size]);
 }
 
-function allElements(param: Param, tensor: number): Target[] {
-  return Array.from({ length: param.slot.size }, (_, flat) => ({ tensor, flat }));
+function rangeCount(ranges: TargetRanges): number {
+  return ranges.reduce((a, [, from, to]) => a + to - from, 0);
 }
 
-function sampleElements(param: Param, tensor: number, requested: number | undefined, seed: number): Target[] {
-  const n = param.slot.size;
-  const count = Math.min(n, Math.max(1, Math.floor(requested ?? Math.max(16, Math.ceil(Math.sqrt(n))))));
-  const rng = new Rng(mixSeeds(seed, 'sample', param.path));
-  const pool = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(rng.random() * (n - i));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
+/** The contiguous part `shard` of `ranges` (by element count). */
+export function shardRanges(ranges: TargetRanges, shard: CheckShard): TargetRanges {
+  const total = rangeCount(ranges);
+  const lo = Math.floor((shard.index * total) / shard.count);
+  const hi = Math.floor(((shard.index + 1) * total) / shard.count);
+  const out: TargetRanges = [];
+  let at = 0;
+  for (const [t, from, to] of ranges) {
+    const size = to - from;
+    const a = Math.max(lo, at);
+    const b = Math.min(hi, at + size);
+    if (b > a) out.push([t, from + a - at, from + b - at]);
+    at += size;
   }
-  return pool
-    .slice(0, count)
-    .sort((a, b) => a - b)
-    .map((flat) => ({ tensor, flat }));
+  return out;
 }
 
-/**
- * The directional pass: joint directions through every tensor; if one fails, directions per tensor; a failing
- * tensor is then checked element by element (or first by ⌈√N⌉ blocks when large). Returns the elements to check.
- */
-function directionalPlan(checker: Checker, usable: number[], alwaysFull: Set<number>): Target[] {
-  const { problem } = checker;
-  const { params, options } = problem;
-  const targets: Target[] = [];
-  const rest = usable.filter((t) => !alwaysFull.has(t));
-  for (const t of usable) if (alwaysFull.has(t)) targets.push(...allElements(params[t], t));
-  if (!rest.length) return targets;
-
-  let jointPass = true;
-  for (let d = 0; d < options.directions; d++) {
-    if (!checker.checkDirection('all', segmentsOf(params, rest), `all/${d}`, {})) jointPass = false;
+function sampleRanges(params: Param[], tensors: number[], requested: number | undefined, seed: number): TargetRanges {
+  const out: TargetRanges = [];
+  for (const t of tensors) {
+    const n = params[t].slot.size;
+    const count = Math.min(n, Math.max(1, Math.floor(requested ?? Math.max(16, Math.ceil(Math.sqrt(n))))));
+    for (const flat of sampleIndices(n, count, seed, params[t].path)) out.push([t, flat, flat + 1]);
   }
-  if (jointPass) return targets;
-
-  for (const t of rest) {
-    const p = params[t];
-    let tensorPass = true;
-    for (let d = 0; d < options.directions; d++) {
-      if (!checker.checkDirection(p.path, segmentsOf(params, [t]), `${p.path}/${d}`, { tensor: t })) tensorPass = false;
-    }
-    if (tensorPass) continue;
-    const n = p.slot.size;
-    if (n <= FULL_ON_FAIL) {
-      targets.push(...allElements(p, t));
-      continue;
-    }
-    const blocks = Math.ceil(Math.sqrt(n));
-    for (let b = 0; b < blocks; b++) {
-      const from = Math.floor((b * n) / blocks);
-      const to = Math.floor(((b + 1) * n) / blocks);
-      if (to <= from) continue;
-      const pass = checker.checkDirection(p.path, segmentsOf(params, [t], [from, to]), `${p.path}/block${b}`, { tensor: t, block: [from, to] });
-      if (!pass) for (let i = from; i < to; i++) targets.push({ tensor: t, flat: i });
-    }
-  }
-  return targets;
+  return out;
 }
 
-function planTargets(checker: Checker, usable: number[]): Target[] {
-  const { problem } = checker;
-  const { params, options } = problem;
-  const total = usable.reduce((a, t) => a + params[t].slot.size, 0);
-  switch (options.mode) {
-    case 'full':
-      return usable.flatMap((t) => allElements(params[t], t));
-    case 'sample':
-      return usable.flatMap((t) => sampleElements(params[t], t, options.sample, options.seed));
-    case 'fast':
-      return directionalPlan(checker, usable, new Set());
-    case 'auto':
-    default:
-      if (total <= AUTO_FULL_TOTAL) return usable.flatMap((t) => allElements(params[t], t));
-      return directionalPlan(checker, usable, new Set(usable.filter((t) => params[t].slot.size <= AUTO_FULL_TENSOR)));
-  }
-}
-
-function rawTensor(p: Param, withData: boolean): RawTensor {
+function rawTensor(p: Param, withData: boolean, stop: RawTensor['searchStop']): RawTensor {
   const size = p.slot.size;
   const raw: RawTensor = { path: p.path, group: p.group, gradientKey: p.gradientKey, shape: [...p.slot.shape], size };
   if (p.problem) raw.problem = p.problem;
+  if (stop) raw.searchStop = stop;
   // Hints are fitted on checked elements only: a tensor passed by its directions needs no data.
   if (withData && size <= HINT_DATA_LIMIT) {
     raw.values = Array.from({ length: size }, (_, i) => p.slot.get(i));
@@ -298,10 +291,48 @@ function stopFinding(e: unknown): Finding {
   throw e;
 }
 
-/** Checks one declaration (or one shard of its elements) and returns the raw numbers. */
-export function runDeclarationCheck(decl: Declaration, name: string, overrides: CheckOverrides = {}, shard: CheckShard = { index: 0, count: 1 }): RawCheck {
+/** Evaluation time (ms) of checking `elements` one by one. */
+function elementMs(problem: Problem, elements: number): number {
+  return elements * 2.2 * Math.max(problem.baselineMs, 1e-3);
+}
+
+/**
+ * Directional search (auto and fast): tensors cheap enough are checked element by element (left to the engine
+ * when long), the others by the search. Returns elements left for the engine.
+ */
+function directional(checker: Checker, usable: number[], job: CheckJob, everyCheap: boolean): TargetRanges | undefined {
+  const { params } = checker.problem;
+  const cheap = everyCheap ? usable.filter((t) => elementMs(checker.problem, params[t].slot.size) <= SMALL_TENSOR_MS) : [];
+  const rest = usable.filter((t) => !cheap.includes(t));
+  searchDirections(checker, rest);
+  return elementsHereOrDeferred(checker, rangesOf(params, cheap), job);
+}
+
+/**
+ * float32 elements carry numeric errors of about 1% each, so a 1% error over a whole tensor hides inside every
+ * element's tolerance; a direction through the tensor adds the errors up while its noise does not grow. Tensors
+ * checked element by element in float32 get their directions too.
+ */
+function float32Directions(checker: Checker, usable: number[]): void {
+  const { params, options } = checker.problem;
+  if (options.dtype !== 'float32') return;
+  for (const t of usable) {
+    for (let r = 0; r < options.directions; r++) checker.direction([{ tensor: t, from: 0, to: params[t].slot.size }], r, params[t].path, { tensor: t, block: [0, params[t].slot.size] });
+  }
+}
+
+function elementsHereOrDeferred(checker: Checker, ranges: TargetRanges, job: CheckJob): TargetRanges | undefined {
+  if (!ranges.length) return undefined;
+  if ((job.workers ?? 1) > 1 && elementMs(checker.problem, rangeCount(ranges)) > DEFER_MIN_MS) return ranges;
+  checker.checkRanges(ranges);
+  return undefined;
+}
+
+/** Checks one declaration (one shard of it, or the elements an element job names) and returns the raw numbers. */
+export function runDeclarationCheck(decl: Declaration, name: string, overrides: CheckOverrides = {}, job: CheckJob = {}, events: CheckEvents = {}): RawCheck {
   const started = performance.now();
   const options = resolveOptions(decl, name, overrides);
+  const shard = job.shard ?? { index: 0, count: 1 };
   const base: RawCheck = {
     name,
     kind: decl.kind,
@@ -332,32 +363,61 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
     base.checkMs = performance.now() - started;
     return base;
   }
-  const checker = new Checker(problem);
+  const budgetMs = job.timeLimitMs ?? options.timeLimitMs ?? DEFAULT_BUDGET_MS;
   const usable = problem.params.map((p, t) => (p.analytic ? t : -1)).filter((t) => t >= 0);
   const findings = [...problem.findings];
-  // Tensors with elements to check, in any shard: they send their data along for the hints.
+  // Tensors with elements to check, in any shard or job: they send their data along for the hints.
   const planned = new Set<number>();
-  try {
-    const targets = planTargets(checker, usable);
-    for (const t of targets) planned.add(t.tensor);
-    const from = Math.floor((shard.index * targets.length) / shard.count);
-    const to = Math.floor(((shard.index + 1) * targets.length) / shard.count);
-    for (let i = from; i < to; i++) checker.checkElement(targets[i]);
-  } catch (e) {
-    findings.push(stopFinding(e));
-  }
-  return {
+  const frame = (): RawCheck => ({
     ...base,
     objectives: problem.k,
     gradientScale: [...problem.scale],
     batchCandidates: problem.batchCandidates,
-    tensors: problem.params.map((p, t) => rawTensor(p, planned.has(t))),
-    directions: shard.index === 0 ? checker.directions : [],
+    tensors: problem.params.map((p) => rawTensor(p, false, undefined)),
+    findings: shard.index === 0 ? findings : [],
+    evaluationMs: problem.baselineMs,
+    checked: true,
+  });
+  const checker = new Checker(problem, started, budgetMs, events, frame);
+  let deferred: TargetRanges | undefined;
+  try {
+    const total = usable.reduce((a, t) => a + problem.params[t].slot.size, 0);
+    if (job.targets) {
+      checker.checkRanges(job.targets);
+    } else if (options.mode === 'full' || options.mode === 'sample') {
+      const all = options.mode === 'full' ? rangesOf(problem.params, usable) : sampleRanges(problem.params, usable, options.sample, options.seed);
+      for (const [t] of all) planned.add(t);
+      if (shard.index === 0) float32Directions(checker, usable);
+      checker.checkRanges(shardRanges(all, shard), options.mode === 'full' ? 'elements' : 'sample');
+    } else if (options.mode === 'auto' && elementMs(problem, total) <= Math.min(AUTO_FULL_MS * (job.workers ?? 1), AUTO_FULL_SHARE * budgetMs * (job.workers ?? 1))) {
+      float32Directions(checker, usable);
+      deferred = elementsHereOrDeferred(checker, rangesOf(problem.params, usable), job);
+    } else {
+      deferred = directional(checker, usable, job, options.mode === 'auto');
+    }
+  } catch (e) {
+    findings.push(stopFinding(e));
+  }
+  if (problem.valueCarriesGradient() && problem.evaluations > SLOW_VALUE_EVALUATIONS && shard.index === 0 && !job.targets) {
+    findings.push({
+      severity: 'info',
+      code: 'slow-evaluation',
+      message: `each of the ${problem.evaluations} evaluations ran valueAndGrad's gradient too (${problem.baselineMs.toFixed(1)} ms each): declare loss as well, or return [value, undefined] when ctx.wantsGradient is false, and the check runs on the value alone`,
+    });
+  }
+  for (const t of checker.elements.tensor) planned.add(t);
+  for (const [t] of deferred ?? []) planned.add(t);
+  const raw: RawCheck = {
+    ...frame(),
+    tensors: problem.params.map((p, t) => rawTensor(p, planned.has(t), checker.searchStop.get(t))),
+    directions: checker.directions,
     elements: checker.elements,
-    findings: shard.index === 0 ? findings : findings.filter((f) => !problem.findings.includes(f)),
+    findings: shard.index === 0 && !job.targets ? findings : findings.filter((f) => !problem.findings.includes(f)),
     evaluations: problem.evaluations,
     evaluateMs: problem.evaluateMs,
     checkMs: performance.now() - started,
-    checked: true,
+    stoppedEarly: checker.searchStop.size > 0 && [...checker.searchStop.values()].some((r) => r === 'budget'),
   };
+  if (deferred) raw.deferred = deferred;
+  return raw;
 }

@@ -10,10 +10,11 @@ import { compileModelFile } from '../runner/compile';
 import { WorkerPool, type JobOutcome } from '../runner/pool';
 import type { CheckRequest, EngineOptions, FileResult } from './api';
 import { assembleReport, mergeShards } from './assemble';
-import type { RawCheck } from './raw';
-import { AUTO_FULL_TOTAL } from './check';
+import { emptyElements, type RawCheck } from './raw';
+import { shardRanges } from './check';
+import { PartialRaw } from './partial';
 import type { Mode } from '../report/types';
-import type { CheckPayload, ListedDeclaration } from './worker-handlers';
+import type { CheckEvent, CheckPayload, ListedDeclaration } from './worker-handlers';
 import { PHASE_WORDS } from './user-code';
 
 const DEFAULT_TIME_LIMIT_MS = 60_000;
@@ -27,12 +28,18 @@ export function defaultWorkers(): number {
 
 
 /** What a worker-level failure (time-out, memory, exit, crash) means for a declaration. */
-export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limits: { timeLimitMs: number; memoryLimitMb: number }): Finding {
+export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limits: { timeLimitMs: number; memoryLimitMb: number }, measured = 0): Finding {
   const during = outcome.phase ? ` while running ${PHASE_WORDS[outcome.phase as keyof typeof PHASE_WORDS] ?? outcome.phase}` : '';
   const base = { severity: 'error' as const, ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.phase ? { phase: outcome.phase } : {}) };
   switch (outcome.kind) {
     case 'timeout':
-      return { ...base, code: 'timeout', message: `stopped after ${(limits.timeLimitMs / 1000).toFixed(limits.timeLimitMs < 1000 ? 1 : 0)} s${during}: an infinite loop, or a check too big for the time limit (raise timeLimit)` };
+      return {
+        ...base,
+        code: 'timeout',
+        message: measured
+          ? `stopped at the time limit (${(limits.timeLimitMs / 1000).toFixed(limits.timeLimitMs < 1000 ? 1 : 0)} s)${during} after ${measured} evaluations: the report keeps what they measured; what was not reached is unchecked (raise timeLimit to check it)`
+          : `stopped after ${(limits.timeLimitMs / 1000).toFixed(limits.timeLimitMs < 1000 ? 1 : 0)} s${during} before any evaluation came back: an infinite loop, or one evaluation longer than the time limit (raise timeLimit)`,
+      };
     case 'memory':
       return { ...base, code: 'memory', message: `stopped: used more than ${limits.memoryLimitMb} MiB of memory${during} (a runaway allocation?)` };
     case 'exited':
@@ -52,15 +59,14 @@ export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limi
 const SPLIT_MIN_ELEMENTS = 64;
 
 /**
- * Splitting pays when the check goes element by element: full and sample modes, and auto on declarations small
- * enough for every element. Directional checks are a few evaluations: every shard would repeat them.
+ * Static splitting is for explicit element-by-element modes (full, sample), whose work is known up front. Auto
+ * and fast checks run as one job that measures its own cost and hands long element lists back to be spread.
  */
 export function worthSplitting(decl: ListedDeclaration, modeOverride?: Mode): boolean {
   const mode = modeOverride ?? decl.mode ?? 'auto';
   const n = decl.elements;
-  if (n === undefined) return mode !== 'fast';
-  if (n < SPLIT_MIN_ELEMENTS) return false;
-  return mode === 'full' || mode === 'sample' || (mode === 'auto' && n <= AUTO_FULL_TOTAL);
+  if (mode !== 'full' && mode !== 'sample') return false;
+  return n === undefined || n >= SPLIT_MIN_ELEMENTS;
 }
 
 export class Engine {
@@ -157,47 +163,54 @@ export class Engine {
     const overrides = request.overrides ?? {};
     const timeLimitMs = overrides.timeLimitMs ?? decl.timeLimit ?? this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const pool = this.getPool();
-    const outcomes = await Promise.all(
-      Array.from({ length: shards }, (_, index) =>
-        pool.run<RawCheck>(
-          { type: 'check', bundlePath, payload: { exportName: decl.name, overrides, shard: { index, count: shards } } satisfies CheckPayload },
-          { timeLimitMs, signal: request.signal },
-        ),
-      ),
+    const checkStarted = performance.now();
+    const progress = new ProgressMeter(file, decl.name, checkStarted, request.onEvaluations);
+    const partials: PartialRaw[] = [];
+    const runJob = (job: CheckPayload['job'], limitMs: number, slot: number) => {
+      const partial = new PartialRaw();
+      partials.push(partial);
+      return pool.run<RawCheck>(
+        { type: 'check', bundlePath, payload: { exportName: decl.name, overrides, job } satisfies CheckPayload },
+        {
+          timeLimitMs: limitMs,
+          signal: request.signal,
+          onEvent: (event) => {
+            const e = event as CheckEvent;
+            if (e.kind === 'progress') progress.update(slot, e.stage, e.done, e.planned);
+            else if (e.kind === 'partial') partial.add(e);
+          },
+        },
+      );
+    };
+    const first = await Promise.all(
+      Array.from({ length: shards }, (_, index) => runJob({ shard: { index, count: shards }, timeLimitMs, workers: shards > 1 ? 1 : this.workers }, timeLimitMs, index)),
     );
-    const ok = outcomes.filter((o): o is Extract<JobOutcome<RawCheck>, { ok: true }> => o.ok).map((o) => o.result);
+    const outcomes: JobOutcome<RawCheck>[] = [...first];
+    // Elements the check handed back: spread over every worker, each with what is left of the time limit.
+    const deferred = first.length === 1 && first[0].ok ? first[0].result.deferred : undefined;
+    if (deferred?.length) {
+      const left = Math.max(1000, timeLimitMs - (performance.now() - checkStarted));
+      const parts = Math.max(1, this.workers);
+      const jobs = Array.from({ length: parts }, (_, index) => shardRanges(deferred, { index, count: parts })).filter((r) => r.length);
+      outcomes.push(...(await Promise.all(jobs.map((targets, i) => runJob({ targets, timeLimitMs: left, workers: 1 }, left, i + 1)))));
+    }
+    const ok = outcomes.flatMap((o, i) => (o.ok ? [o.result] : partials[i].raw() ? [partials[i].raw()!] : []));
     const failures = outcomes.filter((o): o is Extract<JobOutcome<RawCheck>, { ok: false }> => !o.ok);
     const extraFindings: Finding[] = [];
     const seen = new Set<string>();
+    const measured = ok.reduce((a, r) => a + Math.max(0, r.evaluations - 2), 0);
     for (const f of failures) {
       if (seen.has(f.kind)) continue;
       seen.add(f.kind);
-      extraFindings.push(outcomeFinding(f, { timeLimitMs, memoryLimitMb: this.memoryLimitMb }));
+      extraFindings.push(outcomeFinding(f, { timeLimitMs, memoryLimitMb: this.memoryLimitMb }, measured));
     }
-    const raw: RawCheck = ok.length
-      ? mergeShards(ok)
-      : {
-          name: decl.name,
-          kind: decl.kind,
-          dtype: 'float64',
-          mode: overrides.mode ?? 'auto',
-          seed: 0,
-          tolerance: { rtol: 0, floor: 0, c: 0 },
-          eps: 0,
-          objectives: 1,
-          gradientScale: [],
-          batchCandidates: [],
-          tensors: [],
-          directions: [],
-          elements: { count: 0, tensor: [], flat: [], level: [], analytic: [], numeric: [], errEst: [], kink: [], lo: [], hi: [] },
-          findings: [],
-          evaluations: 0,
-          evaluateMs: 0,
-          checkMs: 0,
-          shard: { index: 0, count: shards },
-          checked: false,
-        };
-    if (failures.length && ok.length) raw.checked = false;
+    const raw: RawCheck = ok.length ? mergeShards(ok) : emptyRaw(decl, overrides.mode ?? 'auto', shards);
+    if (failures.length && ok.length) {
+      raw.checked = ok.some((r) => r.checked);
+      raw.stoppedEarly = true;
+    }
+    if (failures.length && !ok.length) raw.checked = false;
+    delete raw.deferred;
     const sourceOf = (t: { path: string; gradientKey: string | null }): SourceRange | undefined =>
       site ? findGradientSite(site, t.path, t.gradientKey)?.range : undefined;
     return assembleReport(raw, {
@@ -205,8 +218,9 @@ export class Engine {
       range: site?.range,
       sourceOf,
       timeMs: performance.now() - started,
-      workers: shards,
+      workers: Math.max(shards, deferred?.length ? this.workers : 1),
       extraFindings,
+      partial: failures.length > 0 && ok.length > 0,
     });
   }
 
@@ -214,5 +228,61 @@ export class Engine {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.dispose();
+  }
+}
+
+/** A declaration that produced no numbers at all. */
+function emptyRaw(decl: ListedDeclaration, mode: Mode, shards: number): RawCheck {
+  return {
+    name: decl.name,
+    kind: decl.kind,
+    dtype: 'float64',
+    mode,
+    seed: 0,
+    tolerance: { rtol: 0, floor: 0, c: 0 },
+    eps: 0,
+    objectives: 1,
+    gradientScale: [],
+    batchCandidates: [],
+    tensors: [],
+    directions: [],
+    elements: emptyElements(),
+    findings: [],
+    evaluations: 0,
+    evaluateMs: 0,
+    checkMs: 0,
+    shard: { index: 0, count: shards },
+    checked: false,
+  };
+}
+
+/** Adds up the progress of a declaration's jobs and calls back at most a few times a second, with an estimate. */
+class ProgressMeter {
+  private readonly jobs = new Map<number, { stage: string; done: number; planned: number }>();
+  private last = 0;
+  constructor(
+    private readonly file: string,
+    private readonly declaration: string,
+    private readonly started: number,
+    private readonly callback: CheckRequest['onEvaluations'],
+  ) {}
+
+  update(job: number, stage: string, done: number, planned: number): void {
+    if (!this.callback) return;
+    this.jobs.set(job, { stage, done, planned });
+    const now = performance.now();
+    if (now - this.last < 250) return;
+    this.last = now;
+    let sumDone = 0;
+    let sumPlanned = 0;
+    for (const j of this.jobs.values()) {
+      sumDone += j.done;
+      sumPlanned += Math.max(j.planned, j.done);
+    }
+    const elapsedMs = now - this.started;
+    const parallel = Math.max(1, this.jobs.size - (this.jobs.has(0) && this.jobs.size > 1 ? 1 : 0));
+    // The first evaluations include loading and the baseline: no estimate until the rate means something.
+    const etaMs = sumDone >= 8 && elapsedMs >= 500 ? ((sumPlanned - sumDone) * elapsedMs) / sumDone / parallel : undefined;
+    this.callback({ file: this.file, declaration: this.declaration, stage, done: sumDone, planned: sumPlanned, elapsedMs, ...(etaMs !== undefined ? { etaMs } : {}) });
   }
 }

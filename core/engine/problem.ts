@@ -74,6 +74,10 @@ export interface Problem {
   evaluations: number;
   /** Time spent inside evaluate (ms). */
   evaluateMs: number;
+  /** One evaluation's time at the baseline (ms): what the cost plan starts from. */
+  baselineMs: number;
+  /** Whether every evaluation also ran the user's backward pass (valueAndGrad without ctx.wantsGradient). */
+  valueCarriesGradient(): boolean;
 }
 
 /** Thrown when the declaration cannot be checked at all; the findings say why. */
@@ -85,10 +89,13 @@ export class ProblemError extends Error {
 
 class Ctx {
   private stream: Rng | undefined;
+  readonly wantsGradient: boolean;
   constructor(
     readonly seed: number,
     readonly phase: string,
-  ) {}
+  ) {
+    this.wantsGradient = phase === 'grad' || phase === 'backward';
+  }
   /** Seeded on first use: most code never draws from ctx. */
   private get rng(): Rng {
     return (this.stream ??= new Rng(derivedSeed(this.seed, 'ctx')));
@@ -334,6 +341,8 @@ function assemble(args: {
   findings: Finding[];
   objective: (out: Float64Array, magnitude: Float64Array | null) => void;
   analytic: () => { grads: unknown[]; fnName: string; phase: Phase };
+  /** Whether evaluating the value also computed a gradient (a valueAndGrad that ignores ctx.wantsGradient). */
+  valueCarriesGradient?: () => boolean;
 }): Problem {
   const { kind, name, options, k, allSlots, params, findings } = args;
   const pristine = snapshot(allSlots);
@@ -359,7 +368,10 @@ function assemble(args: {
     }
   }
   const again = new Float64Array(k);
+  // The second call is the measured one: the first pays for compiling the user's code.
+  const timed = performance.now();
   args.objective(again, null);
+  const baselineMs = performance.now() - timed;
   if (restoreEachCall) restore(allSlots, pristine);
   for (let j = 0; j < k; j++) {
     if (again[j] !== f0[j]) {
@@ -385,6 +397,14 @@ function assemble(args: {
     });
   }
   attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName);
+  if (options.dtype === 'float64' && params.some((p) => p.analytic) && params.every((p) => !p.analytic || p.analytic.every(float32Valued))) {
+    findings.push({
+      severity: 'warning',
+      code: 'float32-code',
+      message: `${analytic.fnName} returns float32 values although the declaration says float64: declare dtype: 'float32' so steps and tolerances fit float32 round-off (float64 ones can fail correct float32 code)`,
+      phase: analytic.phase,
+    });
+  }
   for (const p of params) {
     if (!p.analytic) continue;
     const bad = p.analytic.reduce((n, a) => n + a.filter((v) => !Number.isFinite(v)).length, 0);
@@ -406,6 +426,8 @@ function assemble(args: {
     findings,
     // The two baseline evaluations; the analytic calls are not counted as forward passes.
     evaluations: 2,
+    baselineMs,
+    valueCarriesGradient: args.valueCarriesGradient ?? (() => false),
     evaluateMs: 0,
     evaluate(out: Float64Array) {
       const started = performance.now();
@@ -426,6 +448,18 @@ function assemble(args: {
   return problem;
 }
 
+/** Every value exactly a float32 (and not all integers): the code computed it in float32. */
+function float32Valued(values: Float64Array): boolean {
+  let fractional = false;
+  const step = Math.max(1, Math.floor(values.length / 4096));
+  for (let i = 0; i < values.length; i += step) {
+    const v = values[i];
+    if (Math.fround(v) !== v) return false;
+    if (!Number.isInteger(v)) fractional = true;
+  }
+  return fractional;
+}
+
 type UserFn = (...args: never[]) => unknown;
 
 /**
@@ -437,13 +471,20 @@ function scalarParts(
   valueName: 'f' | 'loss',
   args: unknown[],
   seed: number,
-): Pick<Parameters<typeof assemble>[0], 'objective' | 'analytic'> {
+): Pick<Parameters<typeof assemble>[0], 'objective' | 'analytic' | 'valueCarriesGradient'> {
   const invoke = (fn: UserFn, phase: Phase) => call(phase, seed, (ctx) => (fn as (...a: unknown[]) => unknown)(...args, ctx));
+  const valueCarriesGradient = { seen: false };
   const value = (): number => {
     if (spec.value) return scalarOf(invoke(spec.value, valueName), valueName, valueName);
-    return scalarOf(splitValueAndGrad(invoke(spec.valueAndGrad!, valueName), valueName).value, 'valueAndGrad', valueName);
+    // Only the value is wanted: a valueAndGrad that honours ctx.wantsGradient returns [value, undefined] (or the value).
+    const result = invoke(spec.valueAndGrad!, valueName);
+    if (typeof result === 'number') return result;
+    const split = splitValueAndGrad(result, valueName);
+    if (split.grads !== undefined && split.grads !== null) valueCarriesGradient.seen = true;
+    return scalarOf(split.value, 'valueAndGrad', valueName);
   };
   return {
+    valueCarriesGradient: () => valueCarriesGradient.seen,
     objective: (out, magnitude) => {
       out[0] = value();
       if (magnitude) magnitude[0] = Math.abs(out[0]);

@@ -15,6 +15,8 @@ export interface RawTensor {
   values?: number[];
   /** Full analytic gradient of objective 0, for whole-tensor hints (transposed, rows, border); omitted when huge. */
   analytic0?: number[];
+  /** Why the search stopped narrowing this tensor's failing blocks, when it did. */
+  searchStop?: 'budget' | 'spread' | 'time-limit';
 }
 
 /** A directional comparison, per objective. */
@@ -23,12 +25,17 @@ export interface RawDirection {
   /** Index into tensors when the direction lies in one tensor. */
   tensor?: number;
   block?: [number, number];
+  /** How many elements the direction moves, and its relative step (the top of its Richardson ladder). */
+  elements: number;
+  step: number;
   analytic: number[];
   numeric: number[];
   errEst: number[];
-  /** Σ|a_i·u_i| and Σ|u_i|: the per-element tolerances summed along the direction. */
-  absDot: number[];
-  absSum: number[];
+  /** ‖a∘u‖₂ per objective and ‖u‖₂: what random-sign sums of per-element errors are measured against. */
+  l2: number[];
+  u2: number[];
+  /** The deviation one typical element off by 0.1% would cause, per objective: what it had to resolve. */
+  target: number[];
   kink: number[];
   evaluations: number;
 }
@@ -45,7 +52,12 @@ export interface RawElements {
   kink: number[];
   lo: number[];
   hi: number[];
+  /** The parameter's value at each element (for hints on tensors too large to send whole). */
+  value: number[];
 }
+
+/** Contiguous element ranges [tensor, from, to) still to be checked one by one. */
+export type TargetRanges = [tensor: number, from: number, to: number][];
 
 export interface RawCheck {
   name: string;
@@ -68,10 +80,32 @@ export interface RawCheck {
   shard: { index: number; count: number };
   /** False when the declaration could not be checked at all (the findings say why). */
   checked: boolean;
+  /**
+   * Elements the check planned but left for the engine to spread over every worker (a long element-by-element
+   * check): the engine runs them as element jobs and merges the results.
+   */
+  deferred?: TargetRanges;
+  /** Milliseconds of one evaluation, measured at the baseline. */
+  evaluationMs?: number;
+  /** The check stopped at its time budget (what it measured is here; `searchStop`/unchecked say the rest). */
+  stoppedEarly?: boolean;
 }
 
 export function emptyElements(): RawElements {
-  return { count: 0, tensor: [], flat: [], level: [], analytic: [], numeric: [], errEst: [], kink: [], lo: [], hi: [] };
+  return { count: 0, tensor: [], flat: [], level: [], analytic: [], numeric: [], errEst: [], kink: [], lo: [], hi: [], value: [] };
+}
+
+const ELEMENT_COLUMNS = ['tensor', 'flat', 'level', 'analytic', 'numeric', 'errEst', 'kink', 'lo', 'hi', 'value'] as const;
+
+/** The rows of `elements` from `from` on (per-objective columns hold k values a row): a delta for streaming. */
+export function sliceElements(elements: RawElements, from: number, k: number): RawElements {
+  const out = emptyElements();
+  out.count = elements.count - from;
+  for (const key of ELEMENT_COLUMNS) {
+    const perObjective = key === 'analytic' || key === 'numeric' || key === 'errEst' || key === 'kink' || key === 'lo' || key === 'hi';
+    out[key] = elements[key].slice(perObjective ? from * k : from);
+  }
+  return out;
 }
 
 /** Concatenates the element columns of several shards (every shard reports the same tensors). */
@@ -79,7 +113,7 @@ export function mergeElements(parts: RawElements[]): RawElements {
   const out = emptyElements();
   for (const p of parts) {
     out.count += p.count;
-    for (const key of ['tensor', 'flat', 'level', 'analytic', 'numeric', 'errEst', 'kink', 'lo', 'hi'] as const) {
+    for (const key of ELEMENT_COLUMNS) {
       for (const v of p[key]) out[key].push(v);
     }
   }

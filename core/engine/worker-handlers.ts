@@ -3,7 +3,7 @@
 import { isDeclaration, type Declaration } from '../contract/declarations';
 import { registerHandler } from '../runner/handlers';
 import type { CheckOverrides } from './api';
-import { runDeclarationCheck, type CheckShard } from './check';
+import { runDeclarationCheck, type CheckJob, type PartialDelta } from './check';
 import { materializeInputs } from './inputs';
 import { resolveOptions } from './problem';
 import type { Mode } from '../report/types';
@@ -35,8 +35,11 @@ function candidateElements(decl: Declaration, name: string): number | undefined 
 export interface CheckPayload {
   exportName: string;
   overrides: CheckOverrides;
-  shard: CheckShard;
+  job: CheckJob;
 }
+
+/** What a check job streams: progress of its evaluations, and deltas of what it measured. */
+export type CheckEvent = { kind: 'progress'; stage: string; done: number; planned: number } | ({ kind: 'partial' } & PartialDelta);
 
 registerHandler('list', (_payload, ctx): ListedDeclaration[] => {
   const out: ListedDeclaration[] = [];
@@ -50,12 +53,16 @@ registerHandler('list', (_payload, ctx): ListedDeclaration[] => {
 });
 
 registerHandler('check', (payload, ctx) => {
-  const { exportName, overrides, shard } = payload as CheckPayload;
+  const { exportName, overrides, job } = payload as CheckPayload;
   const decl = ctx.module[exportName];
   if (!isDeclaration(decl)) throw new Error(`'${exportName}' is not a gradlens declaration`);
   onPhase((phase) => ctx.phase(phase));
+  const emit = (event: CheckEvent) => ctx.emit(event);
   try {
-    return runDeclarationCheck(decl, exportName, overrides, shard);
+    return runDeclarationCheck(decl, exportName, overrides, job, {
+      progress: (stage, done, planned) => emit({ kind: 'progress', stage, done, planned }),
+      partial: (delta) => emit({ kind: 'partial', ...delta }),
+    });
   } finally {
     onPhase(undefined);
   }

@@ -3,7 +3,7 @@
 // reference's, and the engine's usual verdict and hints are computed from that. The gradient scale G in
 // the tolerance stays the reference's, so a student cannot loosen their own tolerance with huge gradients.
 
-import type { RawCheck } from '../engine/raw';
+import { emptyElements, type RawCheck } from '../engine/raw';
 import type { Finding } from '../report/types';
 import type { PlannedTensor, SubmissionReply } from './plan';
 
@@ -40,7 +40,7 @@ export function gradedAgainstReference(reference: RawCheck, planned: PlannedTens
   });
 
   const src = reference.elements;
-  const elements: RawCheck['elements'] = { count: 0, tensor: [], flat: [], level: [], analytic: [], numeric: [], errEst: [], kink: [], lo: [], hi: [] };
+  const elements: RawCheck['elements'] = emptyElements();
   for (let e = 0; e < src.count; e++) {
     const t = src.tensor[e];
     const a = analytic[t];
@@ -49,6 +49,7 @@ export function gradedAgainstReference(reference: RawCheck, planned: PlannedTens
     elements.tensor.push(t);
     elements.flat.push(src.flat[e]);
     elements.level.push(src.level[e]);
+    elements.value.push(src.value?.[e] ?? NaN);
     for (let j = 0; j < k; j++) {
       const at = e * k + j;
       elements.analytic.push(a[j][src.flat[e]]);

@@ -57,11 +57,16 @@ export class Prober {
     this.minus = [0, 1, 2].map(() => new Float64Array(setup.k));
   }
 
-  probe(line: Line, analytic: Float64Array, unit: number, outright: OutrightAllowance, out: ProbeResult): ProbeResult {
+  /**
+   * `ladderOnly` skips the first difference: for directions, whose tolerance is the numeric error itself, a
+   * single difference has no error estimate to be decisive with.
+   */
+  probe(line: Line, analytic: Float64Array, unit: number, outright: OutrightAllowance, out: ProbeResult, ladderOnly = false): ProbeResult {
     const { k, f0, magnitude, precision } = this.setup;
     const eps = precision.eps;
     out.evaluations = 0;
     out.level = 0;
+    if (ladderOnly) return this.ladder(line, unit, out);
 
     const h = precision.firstStep * unit;
     const hp = line.evaluate(h, this.plus[0]);
@@ -82,7 +87,13 @@ export class Prober {
     }
     // A non-finite analytic value fails whatever the numeric one is: more evaluations would not change that.
     if (decided || !analyticFinite) return out;
+    return this.ladder(line, unit, out);
+  }
 
+  /** The Richardson ladder h, h/2, h/4: an error estimate, and the one-sided slopes that tell a kink. */
+  private ladder(line: Line, unit: number, out: ProbeResult): ProbeResult {
+    const { k, f0, magnitude, precision } = this.setup;
+    const eps = precision.eps;
     out.level = 1;
     const top = precision.ladderStep * unit;
     for (let l = 0; l < 3; l++) {
@@ -107,17 +118,37 @@ export class Prober {
         lo = Math.min(lo, fwd[l], bwd[l]);
         hi = Math.max(hi, fwd[l], bwd[l]);
       }
-      // Smooth: the one-sided slopes' disagreement shrinks 4× from h to h/4. A kink keeps it.
-      const small = Math.abs(fwd[2] - bwd[2]);
-      const large = Math.abs(fwd[0] - bwd[0]);
+      // Smooth: the one-sided slopes' disagreement Δ(h) ≈ h·f'' halves with the step, 4× from h to h/4. A kink
+      // at the point keeps a jump J that does not shrink: Δ(h) ≈ J + h·f''. Kinks crossed only by the larger
+      // steps (other ReLU units near zero) inflate Δ(h) and hide the 4× test, so the two smallest steps are also
+      // compared: Δ(h/4) − Δ(h/2)/2 is J/2 at a kink and ~0 when smooth.
+      const d0 = fwd[0] - bwd[0];
+      const d1 = fwd[1] - bwd[1];
+      const d2 = fwd[2] - bwd[2];
+      const small = Math.abs(d2);
+      const large = Math.abs(d0);
+      const nonSmooth = small > 0.3 * large || Math.abs(d2 - d1 / 2) > 0.25 * small;
       // Above round-off, and a real share of the slopes themselves (a ReLU whose upstream gradient is tiny
       // still has a kink of its own size, however small next to the whole gradient's scale).
       const sideScale = Math.max(Math.abs(fwd[2]), Math.abs(bwd[2]));
-      const kink = small > 0.3 * large && small > 10 * noise && small > 1e-3 * sideScale;
+      const kink = nonSmooth && small > 10 * noise && small > 1e-3 * sideScale;
       out.kink[j] = kink ? 1 : 0;
-      out.lo[j] = lo;
-      out.hi[j] = hi;
+      // The one-sided slopes at finite steps are off by h·f''/2 from the one-sided derivatives a subgradient is
+      // compared with (a ReLU code's value is exactly one of them): extrapolate each side (first-order series)
+      // and widen the range by what the extrapolation moved, so a value equal to a one-sided derivative is inside.
+      const fExt = oneSidedLimit(fwd);
+      const bExt = oneSidedLimit(bwd);
+      const widen = Math.max(Math.abs(fExt - fwd[2]), Math.abs(bExt - bwd[2])) + noise;
+      out.lo[j] = Math.min(lo, fExt, bExt) - widen;
+      out.hi[j] = Math.max(hi, fExt, bExt) + widen;
     }
     return out;
   }
+}
+
+/** Richardson on one-sided slopes at h, h/2, h/4 (error series in h, h²): the one-sided derivative's estimate. */
+function oneSidedLimit(d: number[]): number {
+  const r1 = 2 * d[1] - d[0];
+  const r2 = 2 * d[2] - d[1];
+  return (4 * r2 - r1) / 3;
 }

@@ -55,13 +55,58 @@ export function worseState(a: ElementState, b: ElementState): ElementState {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
-/** Per-element tolerances summed along a direction u: rtol·max(Σ|a_i·u_i|, |n|) + floor·G·Σ|u_i|. */
-export function directionOutright(absDot: number, numeric: number, absSum: number, scale: number, tol: Tolerance): number {
-  return tol.rtol * Math.max(absDot, Math.abs(numeric)) + tol.floor * scale * absSum;
+/** What a direction through many elements measured, for one objective. */
+export interface DirectionSample {
+  /** u·a: the analytic directional derivative. */
+  analytic: number;
+  numeric: number;
+  /** Estimated error of `numeric` (Richardson truncation + round-off of the evaluations made). */
+  errEst: number;
+  kink: boolean;
+  /** ‖a∘u‖₂: the size of the directional derivative that random signs give. */
+  l2: number;
+  /** ‖u‖₂. */
+  u2: number;
+  /** The deviation one typical element off by 0.1% would cause: what the direction must be able to resolve. */
+  target: number;
 }
 
-/** A direction passes when u·a matches the numerical derivative along u within its error and tolerance. */
-export function directionPasses(analytic: number, numeric: number, errEst: number, absDot: number, absSum: number, scale: number, tol: Tolerance): boolean {
-  if (!Number.isFinite(analytic) || !Number.isFinite(numeric)) return false;
-  return Math.abs(analytic - numeric) <= tol.c * errEst + directionOutright(absDot, numeric, absSum, scale, tol);
+/** 'inconclusive': the numbers are too noisy (or a kink too close) to resolve the target: narrowed further. */
+export type DirectionState = 'pass' | 'fail' | 'within-rtol' | 'kink' | 'inconclusive';
+
+export interface DirectionJudgement {
+  state: DirectionState;
+  /** The noise tolerance: what the numbers themselves could be off by. */
+  tolerance: number;
+  /** |u·a − numeric| / tolerance. */
+  margin: number;
+}
+
+/**
+ * How far from the truth a random-sign sum of per-element errors e_i·u_i can be, in units of sqrt(Σ e_i²·u_i²):
+ * the signs are independent of the errors, so the sum is sub-Gaussian; 6 leaves about 1e-9 for chance.
+ */
+export const SIGN_SUM_Z = 6;
+/** The analytic gradient of correct code is off by at most this many units of round-off per element. */
+export const ANALYTIC_ROUNDOFF = 1e3;
+
+/**
+ * The direction rule. Its tolerance is the error of the numbers actually compared — the numeric derivative's
+ * estimated error, and the round-off that correct analytic elements carry, summed with random signs — so it
+ * does not grow with the number of elements the direction moves: one wrong element stands out of a million.
+ * A deviation beyond that noise but small enough to be element errors each within rtol (summed with random
+ * signs) is 'within-rtol': it sends the search on to elements, where rtol decides, but it fails nothing.
+ */
+export function judgeDirection(s: DirectionSample, scale: number, tol: Tolerance, eps: number): DirectionJudgement {
+  const noise = tol.c * s.errEst + SIGN_SUM_Z * (ANALYTIC_ROUNDOFF * eps * s.l2 + tol.floor * scale * s.u2);
+  if (!Number.isFinite(s.analytic) || !Number.isFinite(s.numeric)) return { state: s.kink || Number.isFinite(s.analytic) ? 'kink' : 'fail', tolerance: noise, margin: Infinity };
+  const diff = Math.abs(s.analytic - s.numeric);
+  const margin = noise > 0 ? diff / noise : diff > 0 ? Infinity : 0;
+  // A pass must have been able to see a bug: the tolerance resolves one element off by 0.1%, or element errors
+  // of 10·rtol all along the direction (float32's round-off allows only the second on long directions).
+  const resolves = noise <= Math.max(s.target, 10 * tol.rtol * s.l2) || !(s.target > 0);
+  if (diff <= noise) return { state: resolves ? 'pass' : 'inconclusive', tolerance: noise, margin };
+  if (s.kink) return { state: 'kink', tolerance: noise, margin };
+  if (diff <= noise + SIGN_SUM_Z * tol.rtol * s.l2) return { state: 'within-rtol', tolerance: noise, margin };
+  return { state: 'fail', tolerance: noise, margin };
 }

@@ -233,7 +233,8 @@ function lineHint(input: HintInput, axis: 'rows' | 'columns'): Hint | null {
     if (input.failed[e]) failLines.set(l, (failLines.get(l) ?? 0) + 1);
   });
   if (!failLines.size || failLines.size > count / 2) return null;
-  for (const [l, n] of failLines) if (n < 0.5 * (seenLines.get(l) ?? 0)) return null;
+  // A line pattern needs more than one wrong element on each wrong line: one element is just one element.
+  for (const [l, n] of failLines) if (n < 2 || n < 0.5 * (seenLines.get(l) ?? 0)) return null;
   const list = [...failLines.keys()].sort((a, b) => a - b);
   const shown = list.slice(0, 6).join(', ') + (list.length > 6 ? ', …' : '');
   const word = axis === 'rows' ? 'row' : 'column';

@@ -81,6 +81,37 @@ export interface DirectionResult {
   tolerance: number;
   margin: number;
   pass: boolean;
+  /**
+   * How the direction came out: 'pass'; 'fail' (the deviation is beyond the numeric error and beyond what
+   * element errors within rtol could add up to); 'within-rtol' (beyond the numeric error, but small enough to be
+   * the sum of element errors each within rtol: it sends the search on, it does not fail the tensor); 'kink'
+   * (the one-sided slopes along the direction disagree: a kink is crossed, so it is narrowed further);
+   * 'inconclusive' (it agreed, but its numbers were too noisy to have seen one element off by 0.1%: narrowed
+   * further, like a kink).
+   */
+  state?: 'pass' | 'fail' | 'within-rtol' | 'kink' | 'inconclusive';
+  /** How many elements the direction moves. */
+  elements?: number;
+}
+
+/** A contiguous block of a tensor as the search left it: the heatmap at block resolution. */
+export interface BlockResult {
+  /** First and one-past-last flat index. */
+  from: number;
+  to: number;
+  /** 'fail': a direction through the block failed; 'pass': it passed; 'unchecked': not reached in the budget. */
+  state: 'pass' | 'fail' | 'kink' | 'unchecked';
+  /** |deviation| / tolerance of the block's direction (null when unchecked). */
+  margin: number | null;
+}
+
+/** What a tensor's check did not get to, and why (the time budget, a limit on localization). */
+export interface Unchecked {
+  /** Failing blocks that were not narrowed to elements. */
+  blocks: number;
+  /** Elements in those blocks. */
+  elements: number;
+  reason: 'budget' | 'time-limit' | 'spread';
 }
 
 export type HintCode =
@@ -116,7 +147,10 @@ export interface TensorResult {
   shape: number[];
   size: number;
   status: Status;
-  /** How this tensor was checked: every element, directions only, blocks then elements, or a sample. */
+  /**
+   * How this tensor was checked: every element, directions only (no element compared), a search over blocks
+   * that narrowed failing directions down to elements, or a seeded sample of elements.
+   */
   method: 'elements' | 'directions' | 'blocks' | 'sample' | 'none';
   checked: number;
   failing: number;
@@ -132,6 +166,10 @@ export interface TensorResult {
   hints: Hint[];
   directions: DirectionResult[];
   elements: ElementColumns | null;
+  /** The search's blocks (tensors checked by directions): what the heatmap shows where no element was compared. */
+  blocks?: BlockResult[];
+  /** What was left unchecked (a partial result). */
+  unchecked?: Unchecked;
   evaluations: number;
   /** Where the gradient was produced, when static discovery found it. */
   source?: SourceRange;
@@ -159,7 +197,10 @@ export type FindingCode =
   | 'mutates-input'
   | 'nondeterministic'
   | 'kink'
-  | 'forward-mismatch';
+  | 'forward-mismatch'
+  | 'partial'
+  | 'float32-code'
+  | 'slow-evaluation';
 
 export interface Finding {
   severity: 'error' | 'warning' | 'info';
@@ -204,6 +245,8 @@ export interface DeclarationReport {
   checkMs: number;
   /** Workers the check was spread over. */
   workers: number;
+  /** True when the check stopped early (time limit, cancellation) and the report holds what it measured. */
+  partial?: boolean;
 }
 
 export interface RunTotals {

@@ -10,6 +10,8 @@ export interface HandlerContext {
   bundlePath?: string;
   /** Says what the user's code is about to run ('forward', 'backward'), so a time-out can name it. */
   phase(name: string): void;
+  /** Streams an event to the pool's caller while the job runs (dropped once the job has answered). */
+  emit(event: unknown): void;
 }
 
 export type Handler = (payload: unknown, ctx: HandlerContext) => unknown | Promise<unknown>;

@@ -59,6 +59,8 @@ export interface RunOptions {
   timeLimitMs: number;
   signal?: AbortSignal;
   onPhase?: (phase: string) => void;
+  /** Events the job's handler streams while it runs. */
+  onEvent?: (event: unknown) => void;
 }
 
 type Failure = Extract<JobOutcome, { ok: false }>;
@@ -278,6 +280,7 @@ export class WorkerPool {
       active.phase = message.phase;
       active.job.options.onPhase?.(message.phase);
     }
+    if (message.type === 'event' && message.id === active.job.id) active.job.options.onEvent?.(message.event);
   }
 
   private fromReply(active: Active, reply: WorkerReply): JobOutcome<unknown> {

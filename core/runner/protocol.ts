@@ -56,13 +56,20 @@ export interface PhaseMessage {
   phase: string;
 }
 
+/** Something a handler streams while its job runs (progress, a partial result); the pool hands it on. */
+export interface EventMessage {
+  type: 'event';
+  id: number;
+  event: unknown;
+}
+
 /** Sent once, when the worker has hardened itself and is listening. */
 export interface ReadyMessage {
   type: 'ready';
   pid: number;
 }
 
-export type WorkerMessage = WorkerReply | PhaseMessage | ReadyMessage;
+export type WorkerMessage = WorkerReply | PhaseMessage | EventMessage | ReadyMessage;
 
 export function isReply(message: WorkerMessage): message is WorkerReply {
   return typeof message === 'object' && message !== null && 'ok' in message && typeof message.id === 'number';

@@ -77,6 +77,9 @@ async function runJob(request: WorkerRequest): Promise<void> {
       module: bundle?.exports ?? {},
       bundlePath: request.bundlePath,
       phase: (name) => setPhase(job, name),
+      emit: (event) => {
+        if (!job.done) io.send({ type: 'event', id: job.id, event });
+      },
     };
     try {
       const result = await handler(request.payload, ctx);

@@ -169,6 +169,31 @@ export async function cellColor(page: Page, tensor: string, x: number, y: number
   );
 }
 
+/** The distinct RGB colours inside a cell (a margin of `inset` pixels off each side): one for a solid cell. */
+export async function cellPixels(page: Page, tensor: string, x: number, y: number, inset = 1): Promise<[number, number, number][]> {
+  const canvas = heatmapCanvas(page, tensor);
+  const [area, grid] = await Promise.all([canvas.getAttribute('data-area'), canvas.getAttribute('data-grid')]);
+  return canvas.evaluate(
+    (el, { area, grid, x, y, inset }) => {
+      const c = el as HTMLCanvasElement;
+      const [left, top, width, height] = area!.split(',').map(Number);
+      const [cols, rows] = grid!.split('x').map(Number);
+      const scale = c.width / c.getBoundingClientRect().width;
+      const w = (width / cols) * scale;
+      const h = (height / rows) * scale;
+      const x0 = Math.ceil(left * scale + x * w + inset);
+      const y0 = Math.ceil(top * scale + y * h + inset);
+      const x1 = Math.floor(left * scale + (x + 1) * w - inset);
+      const y1 = Math.floor(top * scale + (y + 1) * h - inset);
+      const d = c.getContext('2d')!.getImageData(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)).data;
+      const seen = new Map<string, [number, number, number]>();
+      for (let i = 0; i < d.length; i += 4) seen.set(`${d[i]},${d[i + 1]},${d[i + 2]}`, [d[i], d[i + 1], d[i + 2]]);
+      return [...seen.values()];
+    },
+    { area, grid, x, y, inset },
+  );
+}
+
 export function screenshotPath(name: string): string {
   mkdirSync(RESULTS, { recursive: true });
   return join(RESULTS, name);

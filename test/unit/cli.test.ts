@@ -1,10 +1,14 @@
-// The `gradlens` command as a user runs it: the bundled CLI in dist/, exit codes, and every output format.
+// The `gradlens` command as a user runs it: the bundled CLI in dist/, exit codes, and every output format; then
+// the words of the terminal report and the progress line, from reports and progress messages made up here.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EvaluationProgressTracker, describeRunning } from '../../core/cli/evaluation-progress';
+import { describeUnchecked, formatDeclaration, palette } from '../../core/cli/terminal-report';
+import { evaluations, failing, report, tensor } from './extension/report-fixtures';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin/gradlens.js');
@@ -89,4 +93,77 @@ test('init writes a starter file that type-checks without the package installed,
   const check = gradlens(['check', dir]);
   assert.equal(check.code, 0, check.out + check.err);
   assert.match(check.out, /2 passed/);
+});
+
+// The progress line and the terminal report's words, without running anything.
+
+test('the progress line counts declarations, then shows the evaluations of long running ones', () => {
+  const t = new EvaluationProgressTracker();
+  assert.equal(t.line(), '0/0 declarations');
+  t.evaluations(evaluations({ file: '/a.ts', declaration: 'mlp', done: 840, planned: 1200, etaMs: 12_000 }));
+  assert.equal(t.line(), '0/1 declarations · mlp: search 840/1200 evaluations · ~12 s left');
+  assert.equal(t.value, 0.7);
+  // A second worker runs another declaration: both are named; the longer estimate is when both are done.
+  t.evaluations(evaluations({ file: '/b.ts', declaration: 'conv', stage: 'elements', done: 20, planned: 400, etaMs: 40_000 }));
+  assert.equal(t.line(), '0/2 declarations · mlp: search 840/1200 · conv: elements 20/400 evaluations · ~40 s left');
+  // The plan grows when a search narrows a failing direction: the count follows, the bar does not run backwards.
+  t.evaluations(evaluations({ file: '/a.ts', declaration: 'mlp', done: 900, planned: 3000, etaMs: 50_000 }));
+  assert.match(t.line(), /^0\/2 declarations · mlp: search 900\/3000 · conv: elements 20\/400 evaluations · ~50 s left$/);
+  assert.equal(t.value, 0.7 + 0.05);
+  t.declarationDone({ file: '/a.ts', declaration: 'mlp', done: 1, total: 3 });
+  // A late message of a finished declaration is ignored.
+  t.evaluations(evaluations({ file: '/a.ts', declaration: 'mlp', done: 3000, planned: 3000 }));
+  assert.equal(t.line(), '1/4 declarations · conv: elements 20/400 evaluations · ~40 s left');
+  t.fileDone('/b.ts');
+  assert.equal(t.line(), '1/4 declarations · mlp');
+  assert.equal(t.value, 1);
+});
+
+test('short checks show no evaluations: their first estimates are mostly warm-up', () => {
+  const t = new EvaluationProgressTracker();
+  t.evaluations(evaluations({ file: '/a.ts', declaration: 'lstm', done: 2, planned: 387, elapsedMs: 28, etaMs: 5500 }));
+  assert.equal(t.line(), '0/1 declarations');
+  t.evaluations(evaluations({ file: '/a.ts', declaration: 'lstm', done: 300, planned: 387, elapsedMs: 1200, etaMs: 300 }));
+  assert.equal(t.line(), '0/1 declarations · lstm: search 300/387 evaluations · ~1 s left');
+});
+
+test('more running declarations than fit are counted', () => {
+  const running = ['a', 'b', 'c', 'd'].map((declaration) => evaluations({ declaration, etaMs: undefined, done: 1, planned: 2 }));
+  assert.equal(describeRunning(running), 'a: search 1/2 · b: search 1/2 evaluations · +2 more running');
+});
+
+const plain = palette(false);
+const directionsOnly = (overrides = {}) => tensor({ method: 'directions', checked: 0, maxRelErr: null, maxAbsErr: null, margin: 0.021, directions: [], ...overrides });
+
+test('a tensor checked only along directions says so instead of a relative error', () => {
+  const out = formatDeclaration(report({ tensors: [directionsOnly()] }), plain, '/ws', true);
+  assert.match(out, /✓ dW +\[3×4\] directions only · worst direction at 2\.1% of its tolerance/);
+  assert.doesNotMatch(out, /max rel\. err n\/a/);
+  const direction = { scope: 'W', analytic: 1, numeric: 2, errEst: 1e-9, tolerance: 1e-6, margin: 35, pass: false, state: 'fail' as const };
+  const wrong = report({ status: 'fail', tensors: [directionsOnly({ status: 'fail', margin: 35, directions: [direction, { ...direction, margin: 0.1, pass: true, state: 'pass' as const }] })] });
+  const text = formatDeclaration(wrong, plain, '/ws');
+  assert.match(text, /✗ dW +\[3×4\] directions only · worst direction at 35× its tolerance \(2 directions\)/);
+  assert.match(text, /wrong along 1 of 2 random directions; no element compared/);
+});
+
+test('what a check did not get to is said, and a partial result is marked', () => {
+  assert.equal(describeUnchecked({ blocks: 12, elements: 3000, reason: 'time-limit' }), '12 failing blocks (3,000 elements) not narrowed: time limit reached');
+  assert.equal(describeUnchecked({ blocks: 1, elements: 250, reason: 'budget' }), '1 failing block (250 elements) not narrowed: evaluation budget spent');
+  assert.equal(describeUnchecked({ blocks: 0, elements: 40, reason: 'budget' }), '40 elements not checked: evaluation budget spent');
+  const partial = report({ partial: true, tensors: [tensor({ method: 'blocks', unchecked: { blocks: 12, elements: 3000, reason: 'time-limit' } })] });
+  const out = formatDeclaration(partial, plain, '/ws');
+  assert.match(out.split('\n')[0], /all gradients match \(partial: the check stopped early\)$/);
+  assert.match(out, /\n +12 failing blocks \(3,000 elements\) not narrowed: time limit reached/, 'a partial pass still lists its tensors');
+  assert.doesNotMatch(formatDeclaration(report({ partial: true, summary: 'partial: 2 of 3 gradients checked' }), plain, '/ws').split('\n')[0], /stopped early/, 'not said twice');
+});
+
+test('a search over blocks that found wrong elements says how many blocks failed', () => {
+  const blocks = [
+    { from: 0, to: 4, state: 'fail' as const, margin: 40 },
+    { from: 4, to: 8, state: 'pass' as const, margin: 0.1 },
+    { from: 8, to: 12, state: 'pass' as const, margin: 0.2 },
+  ];
+  const out = formatDeclaration(report({ status: 'fail', tensors: [failing({ method: 'blocks', checked: 4, failing: 2, blocks })] }), plain, '/ws');
+  assert.match(out, /max rel\. err 5\.0e-1 \(blocks, 4 elements\)/);
+  assert.match(out, /\n +1 of 3 blocks failed; 2 of 4 checked elements wrong; worst at \[1, 2\]/);
 });

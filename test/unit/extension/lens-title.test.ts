@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { firstSentence, lensTitle, resultTitle, tensorSummary } from '../../../extension/lens-title';
-import { failing, report, tensor } from './report-fixtures';
+import { evaluations, failing, report, tensor } from './report-fixtures';
 
 test('before a run the lens offers the check; untrusted says why nothing runs', () => {
   assert.equal(lensTitle({ kind: 'idle' }), 'Check gradients');
@@ -58,4 +58,28 @@ test('first sentences keep decimal points and cut long text', () => {
 
 test('a file-level failure is named in the lens', () => {
   assert.equal(lensTitle({ kind: 'fileError', finding: { severity: 'error', code: 'compile-error', message: 'Expected ";" but found "}". At line 3.' } }), '✗ does not compile: Expected ";" but found "}".');
+});
+
+test('a long check shows its evaluations in the lens of the running declaration', () => {
+  assert.equal(lensTitle({ kind: 'running' }, evaluations()), '$(sync~spin) Checking… 840/1200 evaluations · ~12 s left');
+  assert.equal(lensTitle({ kind: 'running' }, evaluations({ etaMs: undefined })), '$(sync~spin) Checking… 840/1200 evaluations');
+  assert.equal(
+    lensTitle({ kind: 'done', report: report(), outdated: true, running: true }, evaluations()),
+    '$(sync~spin) ✓ gradients match · max rel. err 3e-10 (outdated, re-checking… 840/1200 evaluations · ~12 s left)',
+  );
+  // Progress only matters while the declaration runs.
+  assert.equal(lensTitle({ kind: 'done', report: report(), outdated: false, running: false }, evaluations()), '✓ gradients match · max rel. err 3e-10');
+});
+
+test('tensors checked only along directions have no relative error to show', () => {
+  const directions = (overrides = {}) => tensor({ method: 'directions', checked: 0, maxRelErr: null, maxAbsErr: null, margin: 0.02, ...overrides });
+  assert.equal(resultTitle(report({ tensors: [directions(), directions({ path: 'b', gradientKey: 'db' })] })), '✓ gradients match along random directions');
+  assert.equal(resultTitle(report({ tensors: [directions(), tensor({ path: 'b', gradientKey: 'db' })] })), '✓ gradients match · max rel. err 3e-10');
+  const wrong = report({ status: 'fail', tensors: [directions({ status: 'fail', margin: 35 }), tensor({ path: 'b', gradientKey: 'db' })] });
+  assert.equal(resultTitle(wrong), '✗ dW wrong along directions · db ok');
+});
+
+test('a partial result says so', () => {
+  assert.equal(resultTitle(report({ partial: true })), '✓ gradients match · max rel. err 3e-10 (partial)');
+  assert.equal(resultTitle(report({ status: 'fail', partial: true, tensors: [failing()] })), '✗ dW ×2 (partial)');
 });

@@ -1,5 +1,6 @@
 // Small report builders for the extension's unit tests: a DeclarationReport with sensible defaults, and
-// tensors that pass, fail with a hint, or carry kinks.
+// tensors that pass, fail with a hint, or carry kinks; progress messages of a running check.
+import type { EvaluationProgress } from '../../../core/engine/api';
 import { REPORT_SCHEMA, REPORT_VERSION, type DeclarationReport, type TensorResult } from '../../../core/report/types';
 
 export function range(file: string, line: number, column: number, endColumn = column + 10) {
@@ -69,4 +70,9 @@ export function report(overrides: Partial<DeclarationReport> = {}): DeclarationR
     workers: 1,
     ...overrides,
   };
+}
+
+/** One streamed progress message of a running declaration. */
+export function evaluations(overrides: Partial<EvaluationProgress> = {}): EvaluationProgress {
+  return { file: '/ws/affine.ts', declaration: 'affine', stage: 'search', done: 840, planned: 1200, etaMs: 12_000, elapsedMs: 30_000, ...overrides };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckRequest, FileResult } from '../../../core/engine/api';
 import { CheckScheduler, type CheckEngine, type CheckJob } from '../../../extension/scheduler';
-import { report } from './report-fixtures';
+import { evaluations, report } from './report-fixtures';
 
 /** A fake engine whose runs finish when the test says so (or when aborted). */
 class FakeEngine implements CheckEngine {
@@ -128,4 +128,39 @@ test('an engine failure is reported, an abort is not an error', async () => {
   scheduler.cancel('/slow.ts');
   await pending;
   assert.deepEqual(events, ['/boom.ts engine down', '/slow.ts no error']);
+});
+
+test('evaluation progress reaches the hooks while a declaration runs, never after its report or a cancel', async () => {
+  const engine = new FakeEngine();
+  const seen: string[] = [];
+  const scheduler = new CheckScheduler(async () => engine, {
+    onStart: () => undefined,
+    onReport: (_job, r) => seen.push(`report ${r.name}`),
+    onFinish: () => undefined,
+    onEvaluations: (_job, p) => seen.push(`${p.declaration} ${p.done}/${p.planned}`),
+  });
+  const first = scheduler.check({ file: '/a.ts', names: ['a'], reason: 'lens' });
+  await engine.started(1);
+  const request = engine.requests[0];
+  request.onEvaluations?.(evaluations({ file: '/a.ts', declaration: 'a', done: 10, planned: 100 }));
+  engine.finishLast();
+  // A worker's last message, late: the declaration is done.
+  request.onEvaluations?.(evaluations({ file: '/a.ts', declaration: 'a', done: 100, planned: 100 }));
+  await first;
+  assert.deepEqual(seen, ['a 10/100', 'report a']);
+
+  const second = scheduler.check({ file: '/a.ts', names: ['a'], reason: 'lens' });
+  await engine.started(2);
+  scheduler.cancel('/a.ts');
+  engine.requests[1].onEvaluations?.(evaluations({ file: '/a.ts', declaration: 'a', done: 5, planned: 100 }));
+  await second;
+  assert.deepEqual(seen, ['a 10/100', 'report a'], 'nothing after a cancel');
+});
+
+test('without a progress hook the engine is not asked to stream evaluations', async () => {
+  const { engine, scheduler } = setup();
+  void scheduler.check({ file: '/a.ts', reason: 'save' });
+  await engine.started(1);
+  assert.equal(engine.requests[0].onEvaluations, undefined);
+  scheduler.cancelAll();
 });
