@@ -29,8 +29,8 @@ const ELEMENT_SHARE = 0.8;
 const DEFAULT_BUDGET_MS = 60_000;
 /** Tensors up to this size send their values and analytic gradient along, for whole-tensor hints. */
 const HINT_DATA_LIMIT = 200_000;
-/** Past this many evaluations, a valueAndGrad that computes its gradient every time is worth a word. */
-const SLOW_VALUE_EVALUATIONS = 40;
+/** Past this much evaluation time (ms), a valueAndGrad that computes its gradient every time is worth a word. */
+const SLOW_VALUE_MS = 1_000;
 /** A partial result is streamed at most this often (ms). */
 const FLUSH_MS = 1_000;
 
@@ -398,7 +398,7 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
   } catch (e) {
     findings.push(stopFinding(e));
   }
-  if (problem.valueCarriesGradient() && problem.evaluations > SLOW_VALUE_EVALUATIONS && shard.index === 0 && !job.targets) {
+  if (problem.valueCarriesGradient() && problem.evaluateMs > SLOW_VALUE_MS && shard.index === 0 && !job.targets) {
     findings.push({
       severity: 'info',
       code: 'slow-evaluation',
