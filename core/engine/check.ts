@@ -23,8 +23,8 @@ const SMALL_TENSOR_MS = 150;
 /** Element work worth handing to the engine to spread over the workers (ms of evaluations). */
 const DEFER_MIN_MS = 400;
 /** Shares of the time limit: the search narrows until the first, element checks run until the second. */
-const SEARCH_SHARE = 0.45;
-const ELEMENT_SHARE = 0.8;
+const SEARCH_SHARE = 0.65;
+const ELEMENT_SHARE = 0.85;
 /** When no time limit is given (in-process use). */
 const DEFAULT_BUDGET_MS = 60_000;
 /** Tensors up to this size send their values and analytic gradient along, for whole-tensor hints. */

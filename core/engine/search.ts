@@ -10,9 +10,9 @@ import type { Checker } from './check';
 /** Blocks at most this large are compared element by element (cheaper than two more levels of directions). */
 export const LEAF_SIZE = 8;
 /** Failing blocks of one tensor in flight before it is sampled as a tensor wrong in many places. */
-export const SPREAD_FRONTIER = 8;
+export const SPREAD_FRONTIER = 4;
 /** Elements sampled from a tensor wrong in many places. */
-export const SPREAD_SAMPLE = 32;
+export const SPREAD_SAMPLE = 24;
 /** Share of sampled elements that must fail to stop narrowing (the tensor is wrong nearly everywhere). */
 const SPREAD_STOP = 0.5;
 
