@@ -15,7 +15,7 @@ import { median, type Duration } from './stats';
 /** A ctx like the engine's (the benchmark models do not use it, but a declaration may). */
 function makeCtx(seed: number, phase: string): Ctx {
   const rng = new Rng(mixSeeds(seed, 'ctx'));
-  return { seed, phase, random: () => rng.random(), randn: () => rng.randn(), randint: (lo, hi) => rng.randint(lo, hi) };
+  return { seed, phase, wantsGradient: false, random: () => rng.random(), randn: () => rng.randn(), randint: (lo, hi) => rng.randint(lo, hi) };
 }
 
 /** A zero-argument call of the declaration's forward code on the engine's inputs (same seed and dtype). */

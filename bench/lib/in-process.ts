@@ -26,7 +26,7 @@ export interface InProcessRun {
 }
 
 export function checkInProcess(decl: Declaration, name: string, mode: Mode, shard?: CheckShard): InProcessRun {
-  const run = measure(() => runDeclarationCheck(decl, name, { mode }, shard));
+  const run = measure(() => runDeclarationCheck(decl, name, { mode }, shard ? { shard } : {}));
   const raw = run.result;
   const report = assembleReport(raw, { file: name, timeMs: run.wallMs, workers: 1 });
   return {
