@@ -20,11 +20,41 @@ export interface TorchModelResult {
   fastForwardEquivalentsCpu: number;
 }
 
+/** gradcheck(fast_mode=True) on one variant of a large model (correct, one element off, no L2 in fc1.W). */
+export interface TorchLargeVariant {
+  seconds: number[];
+  cpuSeconds: number[];
+  median: number;
+  /** gradcheck returned False (with raise_exception=False): it flagged the gradient as wrong. */
+  flagged: boolean;
+  /** median / one torch forward (wall), and the same in CPU time. */
+  forwardEquivalents: number;
+  forwardEquivalentsCpu: number;
+  /** What gradcheck raised, if it raised anything other than its own mismatch error. */
+  error?: string;
+}
+
+export interface TorchLargeResult {
+  id: string;
+  elements: number;
+  forwardMs: number;
+  forwardCpuMs: number;
+  /** Flat index in fc1.W of the element 1% off (same seeded index as the TS model file). */
+  injected: number;
+  correct: TorchLargeVariant;
+  element: TorchLargeVariant;
+  layer: TorchLargeVariant;
+  /** Full mode is not run on these: why, with the estimate of what it would take. */
+  full: { skipped: string; estimateSeconds: number };
+}
+
 export interface TorchResults {
   torch: string;
   threads: number;
   python: string;
   models: TorchModelResult[];
+  /** The large models (fast mode only). */
+  large?: TorchLargeResult[];
 }
 
 export type TorchOutcome = { ok: true; python: string; results: TorchResults } | { ok: false; reason: string };

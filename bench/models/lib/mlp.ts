@@ -1,6 +1,10 @@
-// A two-layer fully connected classifier on flat row-major typed arrays: affine → ReLU → affine → mean softmax
-// cross-entropy, plus L2 on the weights. The loss and the gradient share one forward (the cache), the way a
-// hand-written homework net does; the benchmark's model files declare it at two sizes.
+// A two-layer fully connected classifier on flat row-major typed arrays: affine → activation (ReLU or tanh) →
+// affine → mean softmax cross-entropy, plus L2 on the weights. The loss and the gradient share one forward (the
+// cache), the way a hand-written homework net does; the benchmark's model files declare it at four sizes.
+//
+// `mlp({ activation, bug })` gives a model's loss and grad. With a bug, the gradient is wrong in a known way
+// (the loss never is), so the benchmark can ask whether a check catches it and points at the right place:
+// one element of a weight gradient off by a factor, or a whole layer's gradient missing its L2 term.
 import type { Tensor } from 'gradlens';
 
 export interface Dense {
@@ -25,6 +29,46 @@ export interface MlpData {
 
 export type DenseGrads = { W: Tensor; b: Tensor };
 export type MlpGrads = { fc1: DenseGrads; fc2: DenseGrads };
+
+export type Activation = 'relu' | 'tanh';
+
+/** A weight layer of the net. */
+export type MlpLayer = 'fc1' | 'fc2';
+
+/** A known mistake in the gradient (the loss stays right). */
+export type MlpBug =
+  /** The analytic gradient of one element of `layer`.W (flat row-major index) multiplied by `factor`. */
+  | { kind: 'element'; layer: MlpLayer; flat: number; factor: number }
+  /** The whole of `layer`.W's gradient without the 2·reg·W of the L2 term. */
+  | { kind: 'no-l2'; layer: MlpLayer };
+
+export interface MlpOptions {
+  /** Hidden activation (default 'relu'). */
+  activation?: Activation;
+  bug?: MlpBug;
+}
+
+/**
+ * A seeded random index in [0, size): the first output of mulberry32(seed), scaled. bench/torch_gradcheck.py
+ * computes the same index (seeded_index) for its copy of the model.
+ */
+export function seededIndex(seed: number, size: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return Math.floor(u * size);
+}
+
+/** One element of `layer`.W, at a seeded random index of a (rows × cols) weight matrix, 1% off (by default). */
+export function elementBug(layer: MlpLayer, shape: [number, number], seed: number, factor = 1.01): MlpBug {
+  return { kind: 'element', layer, flat: seededIndex(seed, shape[0] * shape[1]), factor };
+}
+
+/** The L2 term missing from the gradient of all of `layer`.W. */
+export function noL2Bug(layer: MlpLayer): MlpBug {
+  return { kind: 'no-l2', layer };
+}
 
 interface MlpCache {
   N: number;
@@ -59,14 +103,15 @@ function sumSquares(data: ArrayLike<number>): number {
   return s;
 }
 
-function forward(params: MlpParams, data: MlpData): { loss: number; cache: MlpCache } {
+function forward(params: MlpParams, data: MlpData, activation: Activation): { loss: number; cache: MlpCache } {
   const [N, D] = data.X.shape;
   const H = params.fc1.W.shape[1];
   const C = params.fc2.W.shape[1];
   const X = data.X.data as Float64Array;
   const z1 = affine(X, params.fc1.W.data, params.fc1.b.data, N, D, H);
   const h = new Float64Array(N * H);
-  for (let i = 0; i < h.length; i++) h[i] = z1[i] > 0 ? z1[i] : 0;
+  if (activation === 'tanh') for (let i = 0; i < h.length; i++) h[i] = Math.tanh(z1[i]);
+  else for (let i = 0; i < h.length; i++) h[i] = z1[i] > 0 ? z1[i] : 0;
   const probs = affine(h, params.fc2.W.data, params.fc2.b.data, N, H, C);
   let loss = 0;
   for (let i = 0; i < N; i++) {
@@ -86,12 +131,14 @@ function forward(params: MlpParams, data: MlpData): { loss: number; cache: MlpCa
   return { loss, cache: { N, D, H, C, z1, h, probs } };
 }
 
-export function mlpLoss(params: MlpParams, data: MlpData): number {
-  return forward(params, data).loss;
+export function mlpLoss(params: MlpParams, data: MlpData, options: MlpOptions = {}): number {
+  return forward(params, data, options.activation ?? 'relu').loss;
 }
 
-export function mlpGrad(params: MlpParams, data: MlpData): MlpGrads {
-  const { cache } = forward(params, data);
+export function mlpGrad(params: MlpParams, data: MlpData, options: MlpOptions = {}): MlpGrads {
+  const activation = options.activation ?? 'relu';
+  const bug = options.bug;
+  const { cache } = forward(params, data, activation);
   const { N, D, H, C, z1, h, probs } = cache;
   const X = data.X.data;
   const W1 = params.fc1.W.data;
@@ -114,8 +161,8 @@ export function mlpGrad(params: MlpParams, data: MlpData): MlpGrads {
         if (hk !== 0) dW2[k * C + j] += hk * g;
         dh += g * W2[k * C + j];
       }
-      // ReLU passes the gradient only where its input was positive.
-      dz1[i * H + k] = z1[i * H + k] > 0 ? dh : 0;
+      // ReLU passes the gradient only where its input was positive; tanh' = 1 − tanh².
+      dz1[i * H + k] = activation === 'tanh' ? dh * (1 - hk * hk) : z1[i * H + k] > 0 ? dh : 0;
     }
   }
   const dW1 = new Float64Array(D * H);
@@ -124,14 +171,34 @@ export function mlpGrad(params: MlpParams, data: MlpData): MlpGrads {
     for (let k = 0; k < H; k++) db1[k] += dz1[i * H + k];
     for (let d = 0; d < D; d++) {
       const x = X[i * D + d];
-      for (let k = 0; k < H; k++) dW1[d * H + k] += x * dz1[i * H + k];
+      const row = d * H;
+      const dzRow = i * H;
+      for (let k = 0; k < H; k++) dW1[row + k] += x * dz1[dzRow + k];
     }
   }
-  // d/dW of reg·‖W‖² is 2·reg·W.
-  for (let i = 0; i < dW1.length; i++) dW1[i] += 2 * data.reg * W1[i];
-  for (let i = 0; i < dW2.length; i++) dW2[i] += 2 * data.reg * W2[i];
+  // d/dW of reg·‖W‖² is 2·reg·W (unless the bug under test forgets it).
+  const grads = { fc1: dW1, fc2: dW2 };
+  const weights = { fc1: W1, fc2: W2 };
+  for (const layer of ['fc1', 'fc2'] as const) {
+    if (bug?.kind === 'no-l2' && bug.layer === layer) continue;
+    const dW = grads[layer];
+    const W = weights[layer];
+    for (let i = 0; i < dW.length; i++) dW[i] += 2 * data.reg * W[i];
+  }
+  if (bug?.kind === 'element') grads[bug.layer][bug.flat] *= bug.factor;
   return {
     fc1: { W: { data: dW1, shape: [D, H] }, b: { data: db1, shape: [H] } },
     fc2: { W: { data: dW2, shape: [H, C] }, b: { data: db2, shape: [C] } },
+  };
+}
+
+/** The loss and grad of a model declaration: `model({ params, data, ...mlp({ activation: 'tanh', bug }) })`. */
+export function mlp(options: MlpOptions = {}): {
+  loss: (params: MlpParams, data: MlpData) => number;
+  grad: (params: MlpParams, data: MlpData) => MlpGrads;
+} {
+  return {
+    loss: (params, data) => mlpLoss(params, data, options),
+    grad: (params, data) => mlpGrad(params, data, options),
   };
 }
