@@ -1,34 +1,128 @@
-// Tensors checked only along random directions (fast mode) have no per-element data: they get a table of
-// the directional comparisons instead of a heatmap.
+// Directional comparisons as tables: under the tensor they tested (its whole-tensor directions and its blocks),
+// and once for the directions through every tensor at once. Each row says how the direction came out: pass,
+// fail, within rtol (sends the search on, fails nothing), kink or inconclusive (narrowed further).
 
-import type { TensorResult } from '../core/report/types';
+import type { DirectionResult, TensorResult } from '../core/report/types';
 import { h, statusBadge } from './dom';
-import { formatError, formatShape, formatValue } from './format';
+import { formatCount, formatError, formatShape, formatValue } from './format';
+import { DIRECTION_EXPLAINED, DIRECTION_WORDS, directionState, ownDirections, tensorStats, uncheckedWords, type DirectionState } from './summary';
 
-export function renderDirections(t: TensorResult): HTMLElement {
-  const rows = t.directions.map((d) =>
-    h(
+const SYMBOL: Record<DirectionState, string> = { pass: '✓', fail: '✗', 'within-rtol': '≈', kink: '∠', inconclusive: '?' };
+
+/** A direction's state as a word with a symbol (never colour alone). */
+export function directionBadge(state: DirectionState): HTMLElement {
+  return h(
+    'span',
+    { class: `gl-dir-state gl-dir-${state}`, attrs: { title: DIRECTION_EXPLAINED[state] } },
+    h('span', { class: 'gl-badge-symbol', text: SYMBOL[state], attrs: { 'aria-hidden': 'true' } }),
+    DIRECTION_WORDS[state],
+  );
+}
+
+function label(d: DirectionResult, t: TensorResult | null): string {
+  // The engine gives whole-tensor directions the block [0, size) too.
+  if (d.block && t && d.block[0] <= 0 && d.block[1] >= t.size) return 'whole tensor';
+  if (d.block) return `block ${formatCount(d.block[0])}–${formatCount(d.block[1] - 1)}`;
+  if (d.scope === 'all') return 'all tensors';
+  if (t && d.scope === t.path) return 'whole tensor';
+  return d.scope;
+}
+
+function elementsOf(d: DirectionResult, t: TensorResult | null): string {
+  const n = d.elements ?? (d.block ? d.block[1] - d.block[0] : t && d.scope === t.path ? t.size : null);
+  return n === null ? '' : formatCount(n);
+}
+
+/** The table of some directions: one row each, in the order the search ran them. */
+export function directionTable(ds: DirectionResult[], t: TensorResult | null, caption: string): HTMLTableElement {
+  const rows = ds.map((d) => {
+    const state = directionState(d);
+    return h(
       'tr',
-      { class: d.pass ? 'gl-pass' : 'gl-fail' },
-      h('td', { text: d.block ? `${d.scope} [${d.block[0]}, ${d.block[1]})` : d.scope }),
+      { class: `gl-${state}`, attrs: { 'data-state': state } },
+      h('td', { text: label(d, t) }),
+      h('td', { class: 'gl-num', text: elementsOf(d, t) }),
       h('td', { class: 'gl-num', text: formatValue(d.analytic) }),
       h('td', { class: 'gl-num', text: formatValue(d.numeric) }),
       h('td', { class: 'gl-num', text: formatError(d.errEst) }),
       h('td', { class: 'gl-num', text: formatError(d.margin) }),
-      h('td', {}, statusBadge(d.pass ? 'pass' : 'fail')),
-    ),
+      h('td', {}, directionBadge(state)),
+    );
+  });
+  const heads = ['direction', 'elements', 'u·analytic', 'numeric', 'error est.', 'margin', 'state'];
+  return h(
+    'table',
+    { class: 'gl-table' },
+    caption ? h('caption', { text: caption }) : '',
+    h('thead', {}, h('tr', {}, ...heads.map((c) => h('th', { text: c, attrs: { scope: 'col' } })))),
+    h('tbody', {}, ...rows),
   );
+}
+
+/** "2 fail, 1 kink, 5 pass". */
+export function stateCounts(ds: DirectionResult[]): string {
+  const counts = new Map<DirectionState, number>();
+  for (const d of ds) counts.set(directionState(d), (counts.get(directionState(d)) ?? 0) + 1);
+  const order: DirectionState[] = ['fail', 'kink', 'inconclusive', 'within-rtol', 'pass'];
+  return order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${DIRECTION_WORDS[s]}`).join(', ');
+}
+
+const MEANING = 'u·analytic against the numerical derivative along u; margin is |deviation| / tolerance, above 1 fails.';
+
+function head(t: TensorResult): HTMLElement {
+  return h(
+    'figcaption',
+    { class: 'gl-heatmap-head' },
+    h('code', { class: 'gl-path', text: t.path }),
+    h('span', { class: 'gl-shape', text: formatShape(t.shape) }),
+    statusBadge(t.status),
+    h('span', { class: 'gl-stats', text: tensorStats(t).join(' · ') }),
+  );
+}
+
+/**
+ * A tensor with no element compared and no blocks to draw: the directions through it alone, or, when it was only
+ * ever checked together with the others, a sentence saying so.
+ */
+export function renderDirections(t: TensorResult, joint: DirectionResult[] = []): HTMLElement {
+  const own = ownDirections(t);
+  const unchecked = uncheckedWords(t.unchecked);
+  let body: HTMLElement;
+  if (own.length) {
+    body = directionTable(own, t, `No element compared: checked along ${own.length} random direction${own.length === 1 ? '' : 's'} through ${t.path} alone, ${MEANING}`);
+  } else if (joint.length) {
+    const outcome = stateCounts(joint);
+    body = h('p', { class: 'gl-caption', text: `No element compared and no direction through ${t.path} alone: it was checked only along the ${joint.length} direction${joint.length === 1 ? '' : 's'} through all tensors at once (${outcome}; listed under “All tensors”).` });
+  } else {
+    body = h('p', { class: 'gl-caption', text: 'No element compared and no direction recorded.' });
+  }
   return h(
     'figure',
     { class: `gl-heatmap gl-directions gl-status-${t.status}`, attrs: { 'data-tensor': t.path } },
-    h('figcaption', { class: 'gl-heatmap-head' }, h('code', { class: 'gl-path', text: t.path }), h('span', { class: 'gl-shape', text: formatShape(t.shape) }), statusBadge(t.status)),
-    h(
-      'table',
-      { class: 'gl-table' },
-      h('caption', { text: 'Checked along random directions only (no per-element data): u·analytic against the numerical derivative along u.' }),
-      h('thead', {}, h('tr', {}, ...['direction', 'u·analytic', 'numeric', 'error est.', 'margin', ''].map((c) => h('th', { text: c, attrs: { scope: 'col' } })))),
-      h('tbody', {}, ...rows),
-    ),
+    head(t),
+    unchecked ? h('p', { class: 'gl-unchecked-note', text: unchecked }) : '',
+    body,
+  );
+}
+
+/** Under a heatmap: the tensor's own directions, folded (a search over blocks can have hundreds), built on open. */
+export function directionDetails(t: TensorResult): HTMLElement | null {
+  const own = ownDirections(t);
+  if (!own.length) return null;
+  const summary = h('summary', { text: `${formatCount(own.length)} direction${own.length === 1 ? '' : 's'} through ${t.path}: ${stateCounts(own)}` });
+  const details = h('details', { class: 'gl-dir-details' }, summary);
+  details.addEventListener('toggle', () => {
+    if (details.open && details.children.length === 1) details.append(directionTable(own, t, MEANING));
+  });
+  return details;
+}
+
+/** The directions through every tensor at once, listed once for the declaration. */
+export function renderJointDirections(joint: DirectionResult[]): HTMLElement {
+  return h(
+    'figure',
+    { class: 'gl-directions gl-joint', attrs: { 'data-scope': 'all' } },
+    directionTable(joint, null, `Random directions through every tensor at once (${stateCounts(joint)}): ${MEANING} They say whether all gradients together agree, not which one is wrong.`),
   );
 }
 

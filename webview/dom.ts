@@ -24,9 +24,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
-/** A status word with a symbol, so the verdict never depends on colour alone. */
-export function statusBadge(status: string): HTMLElement {
+/** A status word with a symbol, so the verdict never depends on colour alone; 'partial' when the check stopped early. */
+export function statusBadge(status: string, options: { partial?: boolean } = {}): HTMLElement {
   const symbol: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '⚠' };
   const label: Record<string, string> = { pass: 'pass', warn: 'warning', fail: 'fail', error: 'error' };
-  return h('span', { class: `gl-badge gl-${status}` }, h('span', { class: 'gl-badge-symbol', text: symbol[status] ?? '?', attrs: { 'aria-hidden': 'true' } }), label[status] ?? status);
+  const word = label[status] ?? status;
+  const partial = !!options.partial;
+  return h(
+    'span',
+    {
+      class: `gl-badge gl-${status}${partial ? ' gl-partial' : ''}`,
+      attrs: partial ? { title: 'The check stopped early (time limit or cancellation): this is what it measured before it stopped.' } : {},
+    },
+    h('span', { class: 'gl-badge-symbol', text: symbol[status] ?? '?', attrs: { 'aria-hidden': 'true' } }),
+    word,
+    partial ? h('span', { class: 'gl-badge-partial', text: ' · partial' }) : '',
+  );
 }

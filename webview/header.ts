@@ -3,6 +3,7 @@
 import type { DeclarationReport, SourceRange } from '../core/report/types';
 import { h, statusBadge } from './dom';
 import { formatCount, formatError, formatLocation, formatMs } from './format';
+import { uncheckedWords } from './summary';
 
 export function renderHeader(report: DeclarationReport, reveal: ((range: SourceRange) => void) | null): HTMLElement {
   const where = report.range ?? null;
@@ -26,6 +27,20 @@ export function renderHeader(report: DeclarationReport, reveal: ((range: SourceR
     ),
   );
   const problems = report.tensors.filter((t) => t.problem).map((t) => h('li', { class: 'gl-error' }, h('code', { text: t.path }), ' ', t.problem!));
+  const unchecked = report.tensors.flatMap((t) => {
+    const words = uncheckedWords(t.unchecked);
+    return words ? [h('li', { attrs: { 'data-tensor': t.path } }, h('code', { text: t.path }), ' ', words.replace(/^Not checked: /, ''))] : [];
+  });
+  // A check that stopped early, and what any check did not get to, in one box.
+  const partial =
+    report.partial || unchecked.length
+      ? h(
+          'div',
+          { class: 'gl-partial-note', attrs: { role: 'note' } },
+          report.partial ? h('p', { text: 'Partial result: the check stopped early (time limit or cancellation). What it did not reach is not known to pass.' }) : '',
+          unchecked.length ? h('div', { class: 'gl-unchecked' }, h('span', { class: 'gl-unchecked-title', text: 'Not checked:' }), h('ul', { attrs: { 'aria-label': 'Not checked' } }, ...unchecked)) : '',
+        )
+      : '';
   const findings = report.findings.map((f) =>
     h(
       'li',
@@ -54,9 +69,10 @@ export function renderHeader(report: DeclarationReport, reveal: ((range: SourceR
   return h(
     'header',
     { class: 'gl-header' },
-    h('div', { class: 'gl-title-row' }, statusBadge(report.status), h('h2', { class: 'gl-name', text: report.name }), h('span', { class: 'gl-kind', text: report.kind }), locationEl),
+    h('div', { class: 'gl-title-row' }, statusBadge(report.status, { partial: report.partial }), h('h2', { class: 'gl-name', text: report.name }), h('span', { class: 'gl-kind', text: report.kind }), locationEl),
     report.summary ? h('p', { class: 'gl-summary', text: report.summary }) : '',
     hints.length || problems.length ? h('ul', { class: 'gl-hints', attrs: { 'aria-label': 'Likely causes' } }, ...problems, ...hints) : '',
+    partial,
     findings.length ? h('ul', { class: 'gl-findings', attrs: { 'aria-label': 'Findings' } }, ...findings) : '',
     h('p', { class: 'gl-cost', attrs: { 'aria-label': 'Cost of the check' } }, cost.join(' · ')),
   );

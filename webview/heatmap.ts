@@ -6,10 +6,11 @@ import type { TensorResult, Tolerance } from '../core/report/types';
 import { Chart } from './charts';
 import { describeCell } from './describe';
 import { h, statusBadge } from './dom';
-import { formatCount, formatError, formatShape } from './format';
-import { type Cell, drill, ElementLookup, overview, type Tick, type View } from './layout';
+import { formatShape } from './format';
+import { type Cell, drill, overview, PRIORITY, TensorIndex, type Tick, type View } from './layout';
 import type { Patterns } from './patterns';
 import { isRampState, rampColor, scalePosition, toCss } from './scale';
+import { tensorStats, uncheckedWords } from './summary';
 import type { Theme } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
 
@@ -50,7 +51,7 @@ export function cellFill(cell: Cell, tolerance: Tolerance, theme: Theme, pattern
 
 export class Heatmap {
   readonly root: HTMLElement;
-  private readonly lookup: ElementLookup;
+  private readonly tensorIndex: TensorIndex;
   private readonly box: HTMLElement;
   private readonly caption: HTMLElement;
   private readonly live: HTMLElement;
@@ -62,8 +63,8 @@ export class Heatmap {
   private focus = -1;
 
   constructor(private readonly t: TensorResult, private readonly host: HeatmapHost, zoomAt?: { x: number; y: number } | null) {
-    this.lookup = new ElementLookup(t);
-    this.view = overview(t, this.lookup);
+    this.tensorIndex = new TensorIndex(t);
+    this.view = overview(t, this.tensorIndex);
     const id = `gl-hm-${nextId++}`;
     this.live = h('div', { class: 'gl-visually-hidden', attrs: { id: `${id}-live`, 'aria-live': 'polite' } });
     this.box = h('div', {
@@ -74,16 +75,13 @@ export class Heatmap {
     const back = h('button', { class: 'gl-back', text: '← Whole tensor', attrs: { type: 'button', title: 'Back to the whole tensor (Escape)' } });
     back.addEventListener('click', () => this.zoomOut());
     this.zoomBar = h('div', { class: 'gl-zoombar', attrs: { hidden: true } }, back);
-    const stats = [
-      t.maxRelErr !== null ? `max rel. error ${formatError(t.maxRelErr)}` : '',
-      t.checked ? `${formatCount(t.failing)} of ${formatCount(t.checked)} fail` : '',
-      t.kinks ? `${t.kinks} kinks` : '',
-      t.nonFinite ? `${t.nonFinite} NaN/Inf` : '',
-    ].filter(Boolean);
+    const stats = tensorStats(t);
+    const unchecked = uncheckedWords(t.unchecked);
     this.root = h(
       'figure',
       { class: `gl-heatmap gl-status-${t.status}`, attrs: { 'data-tensor': t.path } },
       h('figcaption', { class: 'gl-heatmap-head' }, h('code', { class: 'gl-path', text: t.path }), h('span', { class: 'gl-shape', text: formatShape(t.shape) }), statusBadge(t.status), h('span', { class: 'gl-stats', text: stats.join(' · ') })),
+      unchecked ? h('p', { class: 'gl-unchecked-note', text: unchecked }) : '',
       this.zoomBar,
       this.box,
       this.caption,
@@ -99,7 +97,7 @@ export class Heatmap {
       this.chart?.draw();
     });
     if (zoomAt) {
-      const zoomed = drill(t, zoomAt, this.lookup);
+      const zoomed = drill(t, zoomAt, this.tensorIndex);
       if (zoomed) this.setView(zoomed, false);
     }
     this.render();
@@ -258,7 +256,7 @@ export class Heatmap {
   private activate(cell: Cell | undefined): void {
     if (!cell) return;
     if (cell.drill) {
-      const zoomed = drill(this.t, cell.drill, this.lookup);
+      const zoomed = drill(this.t, cell.drill, this.tensorIndex);
       if (!zoomed) return;
       hideTooltip();
       this.setView(zoomed, true);
@@ -283,7 +281,7 @@ export class Heatmap {
   private zoomOut(): void {
     if (!this.view.zoomed) return;
     hideTooltip();
-    this.setView(overview(this.t, this.lookup), false);
+    this.setView(overview(this.t, this.tensorIndex), false);
     this.host.onZoom(this.t.path, null);
     this.render();
     this.box.focus({ preventScroll: true });
@@ -293,7 +291,7 @@ export class Heatmap {
 
   /** The cell to start the keyboard cursor on: the worst one. */
   private worstCell(): number {
-    const rank: Record<Cell['state'], number> = { nonfinite: 5, fail: 4, kink: 3, pass: 2, unchecked: 1, unlisted: 0 };
+    const rank = PRIORITY;
     let best = 0;
     this.view.cells.forEach((c, i) => {
       const b = this.view.cells[best];

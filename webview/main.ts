@@ -123,7 +123,7 @@ function runStandalone(): void {
       'ol',
       {},
       ...run.declarations.map((d, i) => {
-        const link = h('a', { attrs: { href: `#decl-${i}` } }, statusBadge(d.status), ' ', h('code', { text: d.name }), h('span', { class: 'gl-muted', text: ` ${d.file.split(/[\\/]/).pop()}` }));
+        const link = h('a', { attrs: { href: `#decl-${i}` } }, statusBadge(d.status, { partial: d.partial }), ' ', h('code', { text: d.name }), h('span', { class: 'gl-muted', text: ` ${d.file.split(/[\\/]/).pop()}` }));
         return h('li', {}, link, d.summary ? h('span', { class: 'gl-toc-summary', text: ` — ${d.summary}` }) : '');
       }),
     ),

@@ -267,7 +267,8 @@ function smallRelativeHint(input: HintInput): Hint | null {
     const n = input.numeric[e];
     rel.push(Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n)));
   });
-  if (!rel.length || rel.some((r) => !(r < 1e-2))) return null;
+  // A pattern over the tensor needs more than one or two elements; 'a few elements wrong' says those.
+  if (rel.length < 3 || rel.some((r) => !(r < 1e-2))) return null;
   rel.sort((a, b) => a - b);
   const median = rel[Math.floor(rel.length / 2)];
   return {
