@@ -12,6 +12,9 @@ const production = !args.includes('--dev');
 const targets = {
   // The `gradlens` command (check, grade, init).
   cli: { entryPoints: ['core/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: ['esbuild', 'typescript'] },
+  // `require('gradlens')` / `import … from 'gradlens'` outside a check (the package's main): the contract's
+  // values, so a model file also runs under plain node or a test runner. Inside a check the worker provides them.
+  index: { entryPoints: ['core/index.ts'], outfile: 'dist/index.js', platform: 'node', format: 'cjs' },
   // The process that loads user code and runs the numerics.
   worker: { entryPoints: ['core/runner/worker-main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   // The VS Code extension (vscode is provided by the host). TypeScript (static discovery) is bundled in, so the

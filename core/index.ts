@@ -1,5 +1,6 @@
-// The package's public entry: what `import { layer, randn } from 'gradlens'` gives a model file.
-export { fn, layer, model, isDeclaration } from './contract/declarations';
+// The package's public entry: what `import { layer, randn } from 'gradlens'` gives a model file. Its values are
+// core/runtime.ts (what the same import is inside a worker process); add new ones there.
+export * from './runtime';
 export type {
   CheckOptions,
   Ctx,
@@ -14,7 +15,5 @@ export type {
   ModelDeclaration,
   ModelSpec,
 } from './contract/declarations';
-export { randn, rand, randint, zeros, ones, tensor } from './contract/tensor';
 export type { DType, FloatArray, NestedNumbers, NestedOf, Tensor, TensorInit, TensorValue } from './contract/tensor';
-export { assignment, isAssignment } from './grade/assignment';
 export type { Assignment, AssignmentSpec, FnTask, LayerTask, ModelTask, Task, TaskPoints, Visibility } from './grade/assignment';

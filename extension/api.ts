@@ -12,6 +12,8 @@ export interface GradlensApi {
   checker: Checker;
   engines: EngineHost;
   tests: vscode.TestController;
+  /** A file's Test Explorer item (under its folder items), once the file has been listed or checked. */
+  testFileItem(uri: vscode.Uri): vscode.TestItem | undefined;
   /** Fires for every result written into a Test Explorer run. */
   onDidRecordTestResult: vscode.Event<RecordedResult>;
   /** How long activate() took (ms). */

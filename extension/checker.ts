@@ -24,7 +24,13 @@ export class Checker implements vscode.Disposable {
   readonly scheduler: CheckScheduler;
   /** Evaluations of the declarations running now (long checks), for the lenses and the status bar. */
   readonly progress = new EvaluationProgressStore();
-  private readonly finished = new vscode.EventEmitter<{ job: CheckJob; result: FileResult | undefined }>();
+  private readonly startedJob = new vscode.EventEmitter<CheckJob>();
+  /** Fires when a file's run starts, whatever asked for it (a lens, a save, typing, Test Explorer, a command). */
+  readonly onDidStart = this.startedJob.event;
+  private readonly reported = new vscode.EventEmitter<{ job: CheckJob; report: DeclarationReport }>();
+  /** Fires for every declaration's result, as it is stored (Test Explorer records it in the job's run). */
+  readonly onDidReport = this.reported.event;
+  private readonly finished = new vscode.EventEmitter<{ job: CheckJob; result: FileResult | undefined; error?: unknown }>();
   /** Fires after each file's run ends (also cancelled ones); tests and the status bar wait on it. */
   readonly onDidFinish = this.finished.event;
   private readonly runningChanged = new vscode.EventEmitter<boolean>();
@@ -41,7 +47,7 @@ export class Checker implements vscode.Disposable {
   ) {
     this.scheduler = new CheckScheduler(() => this.engines.get(), {
       onStart: (job) => this.onStart(job),
-      onReport: (_job, report) => this.onReport(report),
+      onReport: (job, report) => this.onReport(job, report),
       onEvaluations: (_job, progress) => this.progress.update(progress),
       onFinish: (job, result, error) => this.onFinish(job, result, error),
     });
@@ -103,14 +109,16 @@ export class Checker implements vscode.Disposable {
     this.progress.clear(job.file);
     this.log.info(`checking ${vscode.workspace.asRelativePath(job.file)}${job.names ? ` [${job.names.join(', ')}]` : ''} (${job.reason}${job.text !== undefined ? ', unsaved text' : ''})`);
     this.store.markRunning(job.file, job.names, this.knownNames(job.file));
+    this.startedJob.fire(job);
     this.runningChanged.fire(true);
   }
 
-  private onReport(report: DeclarationReport): void {
-    this.log.info(`  ${report.name}: ${report.status}: ${report.summary} (${duration(report.timeMs)})`);
+  private onReport(job: CheckJob, report: DeclarationReport): void {
+    this.log.info(`  ${report.name}: ${report.status}: ${report.summary} (check ${duration(report.checkMs)}, ${duration(report.timeMs)} in all)`);
     this.announced.add(report);
     this.progress.clear(report.file, report.name);
     this.store.setReport(report);
+    this.reported.fire({ job, report });
   }
 
   private onFinish(job: CheckJob, result: FileResult | undefined, error: unknown): void {
@@ -125,11 +133,15 @@ export class Checker implements vscode.Disposable {
     // Reports the engine returned without announcing them through onReport (a file that failed to load
     // reports every declaration at once) are results too.
     if (result && !result.cancelled) {
-      for (const report of result.declarations) if (this.store.report(report.file, report.name) !== report && !this.announced.has(report)) this.store.setReport(report);
+      for (const report of result.declarations) {
+        if (this.store.report(report.file, report.name) === report || this.announced.has(report)) continue;
+        this.store.setReport(report);
+        this.reported.fire({ job, report });
+      }
     }
     this.progress.clear(job.file);
     this.store.finish(job.file, result, error);
-    this.finished.fire({ job, result });
+    this.finished.fire({ job, result, error });
     this.runningChanged.fire(this.scheduler.isRunning());
   }
 
@@ -137,6 +149,8 @@ export class Checker implements vscode.Disposable {
     this.scheduler.cancelAll();
     this.progress.dispose();
     this.stopped.dispose();
+    this.startedJob.dispose();
+    this.reported.dispose();
     this.finished.dispose();
     this.runningChanged.dispose();
   }

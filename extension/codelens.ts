@@ -4,8 +4,7 @@
 import * as vscode from 'vscode';
 import type { DeclarationIndex } from './declaration-index';
 import type { EvaluationProgressStore } from './evaluation-progress';
-import { lensTitle } from './lens-title';
-import { progressTooltip } from './progress-text';
+import { lensTitle, lensTooltip } from './lens-title';
 import type { ResultsStore } from './results-store';
 import { toRange } from './ranges';
 
@@ -40,20 +39,15 @@ export class GradlensCodeLensProvider implements vscode.CodeLensProvider, vscode
       const state = this.store.lensState(file, declaration.name, trusted);
       const progress = this.progress.get(file, declaration.name);
       const title = lensTitle(state, progress);
+      // The title is kept short (so "show heatmap" stays on screen); the hover has everything.
+      const tooltip = lensTooltip(state, progress);
       const args = [document.uri, declaration.name];
       if (state.kind === 'untrusted') {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'workbench.trust.manage', tooltip: 'Gradlens runs your code to check gradients: trust this folder to allow it (Restricted Mode runs nothing).' }));
+        lenses.push(new vscode.CodeLens(range, { title, command: 'workbench.trust.manage', tooltip }));
         continue;
       }
-      if (state.kind === 'done' && state.running) {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: progressTooltip(progress) }));
-      } else if (state.kind === 'done') {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `${state.report.summary}\nClick to check again.` }));
-      } else if (state.kind === 'running' || state.kind === 'queued') {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.stop', tooltip: progressTooltip(progress) }));
-      } else {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip: `Compare the gradients of '${declaration.name}' with finite differences of its forward code` }));
-      }
+      const running = state.kind === 'running' || state.kind === 'queued' || (state.kind === 'done' && state.running);
+      lenses.push(new vscode.CodeLens(range, running ? { title, command: 'gradlens.stop', tooltip } : { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip }));
       if (state.kind === 'done' && state.report.tensors.length) {
         lenses.push(new vscode.CodeLens(range, { title: 'show heatmap', command: 'gradlens.showHeatmap', arguments: args, tooltip: 'Analytic vs numeric gradients, element by element' }));
       }

@@ -2,6 +2,7 @@
 // stop, show output.
 
 import * as vscode from 'vscode';
+import { runInit } from '../core/cli/init-command';
 import type { DeclarationReport } from '../core/report/types';
 import type { Checker } from './checker';
 import { DeclarationIndex } from './declaration-index';
@@ -90,7 +91,26 @@ export function registerCommands(
     void vscode.window.showInformationMessage('Gradlens: check a declaration first (the "Check gradients" lens above it) to see its heatmap.');
   };
 
+  // The starter file and the contract's types (shipped in the .vsix), so that `import … from 'gradlens'`
+  // type-checks in a workspace that has not installed the package. Writes files only: no code runs.
+  const init = async (target?: vscode.Uri) => {
+    const given = target instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(target) : undefined;
+    const folder = given ?? ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Set up Gradlens in…' }) : vscode.workspace.workspaceFolders?.[0]);
+    if (!folder) {
+      void vscode.window.showInformationMessage('Gradlens: open a folder first.');
+      return;
+    }
+    try {
+      const written = await runInit(folder.uri.fsPath);
+      log.info(`set up ${folder.name}: ${written.map((f) => vscode.workspace.asRelativePath(f)).join(', ') || 'nothing to write'}`);
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, 'gradients.check.ts'), { preview: false });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Gradlens could not set up ${folder.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   return [
+    vscode.commands.registerCommand('gradlens.init', init),
     vscode.commands.registerCommand('gradlens.checkFile', checkFile),
     vscode.commands.registerCommand('gradlens.checkDeclaration', checkDeclaration),
     vscode.commands.registerCommand('gradlens.checkWorkspace', checkWorkspace),

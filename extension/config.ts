@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { EngineOptions, CheckOverrides } from '../core/engine/api';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_S } from '../core/defaults';
 import type { Mode } from '../core/report/types';
 
 export const SECTION = 'gradlens';
@@ -19,8 +20,8 @@ export function engineSettings(): EngineSettings {
   const workers = config.get<number>('workers', 0);
   return {
     workers: workers > 0 ? Math.floor(workers) : undefined,
-    timeLimitMs: Math.max(1, config.get<number>('timeLimit', 30)) * 1000,
-    memoryLimitMb: Math.max(128, config.get<number>('memoryLimit', 2048)),
+    timeLimitMs: Math.max(1, config.get<number>('timeLimit', DEFAULT_TIME_LIMIT_S)) * 1000,
+    memoryLimitMb: Math.max(128, config.get<number>('memoryLimit', DEFAULT_MEMORY_LIMIT_MB)),
   };
 }
 

@@ -108,16 +108,18 @@ function findingDiagnostic(finding: Finding, fallback: SourceRange, declaration:
 }
 
 /**
- * The same words as the CLI and the grader's feedback (core/report/words.ts): "dW is wrong in 12 of 12 checked
- * elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 4.2e-8).
- * dW = 2 × numeric: …", plus "along random directions" when no element was checked.
+ * The same words as the CLI and the grader's feedback (core/report/words.ts), the hint first, since the Problems
+ * panel cuts long lines: "dW = 2 × numeric: … dW is wrong in 12 of 12 checked elements; worst at [1, 2]: analytic
+ * 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 4.2e-8).", plus "along random directions" when no
+ * element was checked.
  */
 export function wrongGradientMessage(_report: DeclarationReport, tensor: TensorResult): string {
+  const text = describeTensorProblem(tensor, { hintsFirst: true });
   if (!tensor.worst && tensor.directions.length) {
     const d = tensor.directions.find((x) => !x.pass) ?? tensor.directions[0];
-    return `${describeTensorProblem(tensor)} Along a random direction: analytic ${precise(d.analytic)} vs numeric ${precise(d.numeric)}.`;
+    return `${text} Along a random direction: analytic ${precise(d.analytic)} vs numeric ${precise(d.numeric)}.`;
   }
-  return describeTensorProblem(tensor);
+  return text;
 }
 
 function kinkMessage(report: DeclarationReport, kinks: TensorResult[]): string {

@@ -8,8 +8,13 @@ import { checkOnSave, checkOnType, checkOnTypeDelay } from './config';
 import { DeclarationIndex } from './declaration-index';
 import type { ResultsStore } from './results-store';
 
+/** A file-system change this soon after the editor saved the file is that save, already being checked. */
+const OWN_SAVE_MS = 2000;
+
 export class EditWatcher implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When each file was last saved from the editor (the watcher reports those writes as changes too). */
+  private readonly saved = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -60,6 +65,7 @@ export class EditWatcher implements vscode.Disposable {
   private onSave(document: vscode.TextDocument): void {
     if (!DeclarationIndex.isCandidate(document) || !checkOnSave(document.uri)) return;
     const key = document.uri.toString();
+    this.saved.set(key, Date.now());
     // The save supersedes a pending on-type check of the same text.
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
@@ -70,8 +76,10 @@ export class EditWatcher implements vscode.Disposable {
   }
 
   private onExternalChange(uri: vscode.Uri): void {
-    // Changes made in an open editor are handled by onChange/onSave.
+    // Changes made in an open editor are handled by onChange/onSave; a save's own write is not a second change.
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) return;
+    const saved = this.saved.get(uri.toString());
+    if (saved !== undefined && Date.now() - saved < OWN_SAVE_MS) return;
     const dependents = this.checker.dependents(uri);
     const checked = this.store.reports(uri.fsPath).length > 0;
     if (!dependents.length && !checked) return;

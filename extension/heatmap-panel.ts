@@ -1,12 +1,12 @@
 // The VS Code side of the heatmap view: one webview panel per declaration (showing a declaration whose panel
-// is open reveals that panel, so several can sit side by side for comparison). The page is webview/page.ts
+// is open reveals that panel, so several can sit side by side for comparison). The page is core/report/page.ts
 // around dist/webview.js; it talks to this class only through the typed messages in webview/protocol.ts.
 // Panels survive reloads: the webview saves its state, and the serializer reopens the panel with the
 // freshest report the extension has for that declaration.
 
 import * as vscode from 'vscode';
 import type { DeclarationReport, SourceRange } from '../core/report/types';
-import { makeNonce, renderPage } from '../webview/page';
+import { makeNonce, renderPage } from '../core/report/page';
 import { isViewMessage, isViewState, PROTOCOL_VERSION, type DeclarationKey, type HostMessage } from '../webview/protocol';
 
 interface SourceHost {

@@ -3,8 +3,9 @@
 
 import type { EvaluationProgress } from '../core/engine/api';
 import type { DeclarationReport, Finding, Hint, TensorResult } from '../core/report/types';
+import { describeTensorProblem } from '../core/report/words';
 import { gradientName, plural, short } from './format';
-import { evaluationsText } from './progress-text';
+import { evaluationsText, progressTooltip } from './progress-text';
 
 /** What the extension knows about one declaration right now. */
 export type LensState =
@@ -18,7 +19,12 @@ export type LensState =
 
 /** Tensors listed one by one up to this many; beyond it failing ones are named and passing ones counted. */
 const LIST_ALL_UP_TO = 3;
-const NAME_FAILING_UP_TO = 3;
+const NAME_FAILING_UP_TO = 2;
+/**
+ * A verdict in the lens stays within this many characters, so that "show heatmap" next to it stays on screen; what
+ * is cut is in the lens's hover (lensTooltip).
+ */
+export const TITLE_MAX = 56;
 
 /** The lens title; `progress` (a long check's evaluations so far) shows while the declaration runs. */
 export function lensTitle(state: LensState, progress?: EvaluationProgress): string {
@@ -33,27 +39,72 @@ export function lensTitle(state: LensState, progress?: EvaluationProgress): stri
     case 'untrusted':
       return '$(shield) Check gradients: trust this folder to run its code';
     case 'fileError':
-      return `✗ ${state.finding.code === 'compile-error' ? 'does not compile' : 'could not load the file'}: ${firstSentence(state.finding.message, 60)}`;
+      return fit(`✗ ${state.finding.code === 'compile-error' ? 'does not compile' : 'could not load the file'}: ${firstSentence(state.finding.message)}`);
     case 'done': {
+      // While it re-checks, the old verdict is not the news: the progress is (the old verdict is in the hover).
+      if (state.running) return progress ? `$(sync~spin) Re-checking${sofar}` : `$(sync~spin) ${resultTitle(state.report)} (re-checking…)`;
       const result = resultTitle(state.report);
-      if (state.running) return `$(sync~spin) ${result} (outdated, re-checking${sofar})`;
-      if (state.outdated) return `${result} (outdated: code changed)`;
+      if (state.outdated) return `${result} (outdated)`;
       return result;
     }
   }
 }
 
-/** The verdict of a finished check: "✓ gradients match · max rel. err 3e-10", "✗ dW ×2 · db ok". */
-export function resultTitle(report: DeclarationReport): string {
+/**
+ * The lens's hover: everything the title had to leave out. The verdict in full (the summary, and each wrong
+ * gradient in the words of the diagnostics, the hint first), whether it is outdated, and what a click does.
+ */
+export function lensTooltip(state: LensState, progress?: EvaluationProgress): string {
+  switch (state.kind) {
+    case 'idle':
+      return 'Compare the gradients of this declaration with finite differences of its forward code';
+    case 'untrusted':
+      return 'Gradlens runs your code to check gradients: trust this folder to allow it (Restricted Mode runs nothing).';
+    case 'queued':
+    case 'running':
+      return progressTooltip(progress);
+    case 'fileError':
+      return `${state.finding.message}\nClick to check again.`;
+    case 'done': {
+      const lines = [resultTitle(state.report, Infinity), ...verdictDetails(state.report)];
+      if (state.running) return [progressTooltip(progress), '', 'Last result (outdated: the code changed since):', ...lines].join('\n');
+      if (state.outdated) lines.push('', 'Outdated: the code changed since this check.');
+      lines.push('Click to check again.');
+      return lines.join('\n');
+    }
+  }
+}
+
+/** The summary and, for each gradient that is not right, what is wrong with it (hint first). */
+function verdictDetails(report: DeclarationReport): string[] {
+  const lines = report.summary && report.summary !== resultTitle(report, Infinity).slice(2) ? [report.summary] : [];
+  for (const t of report.tensors) if (t.status === 'fail' || t.status === 'error') lines.push(`• ${describeTensorProblem(t, { hintsFirst: true })}`);
+  for (const f of report.findings) if (f.severity !== 'info' && f.code !== 'kink') lines.push(`• ${f.message}`);
+  return lines;
+}
+
+/** Cuts a title to `max` characters: at the last " · " that fits, else at a word, with an ellipsis. */
+export function fit(title: string, max = TITLE_MAX): string {
+  if (title.length <= max) return title;
+  const head = title.slice(0, max - 1);
+  const part = head.lastIndexOf(' · ');
+  if (part > max / 2) return `${head.slice(0, part)} …`;
+  const word = head.lastIndexOf(' ');
+  return `${word > max / 2 ? head.slice(0, word) : head}…`;
+}
+
+/** The verdict of a finished check: "✓ gradients match · max rel. err 3e-10", "✗ dW ×2 · db ok" (at most `max` characters). */
+export function resultTitle(report: DeclarationReport, max = TITLE_MAX): string {
+  const cut = (text: string, suffix = '') => fit(text, max - suffix.length) + suffix;
   switch (report.status) {
     case 'pass':
-      return `✓ ${passSummary(report.tensors)}${partial(report)}`;
+      return cut(`✓ ${passSummary(report.tensors)}`, partial(report));
     case 'fail':
-      return `✗ ${tensorSummary(report.tensors)}${partial(report)}`;
+      return cut(`✗ ${tensorSummary(report.tensors)}`, partial(report));
     case 'warn':
-      return `⚠ ${warningSummary(report)}${partial(report)}`;
+      return cut(`⚠ ${warningSummary(report, max)}`, partial(report));
     case 'error':
-      return `✗ ${errorSummary(report)}`;
+      return cut(`✗ ${errorSummary(report, max)}`);
   }
 }
 
@@ -132,35 +183,35 @@ function shortProblem(problem: string): string {
   return 'error';
 }
 
-function warningSummary(report: DeclarationReport): string {
+function warningSummary(report: DeclarationReport, max: number): string {
   const kinks = report.tensors.reduce((n, t) => n + t.kinks, 0);
   if (kinks) return `${plural(kinks, 'kink element')} · gradients match elsewhere`;
   const warning = report.findings.find((f) => f.severity === 'warning');
-  return warning ? firstSentence(warning.message) : report.summary;
+  return warning ? firstSentence(warning.message, max) : report.summary;
 }
 
-function errorSummary(report: DeclarationReport): string {
+function errorSummary(report: DeclarationReport, max: number): string {
   const finding = report.findings.find((f) => f.severity === 'error') ?? report.findings[0];
   if (!finding) {
     const broken = report.tensors.filter((t) => t.status === 'error' || t.status === 'fail');
     return broken.length ? tensorSummary(report.tensors) : report.summary;
   }
-  return findingTitle(finding);
+  return findingTitle(finding, max);
 }
 
 /** A finding as a lens title: time-outs and memory limits say so plainly. */
-export function findingTitle(finding: Finding): string {
+export function findingTitle(finding: Finding, max = 80): string {
   switch (finding.code) {
     case 'timeout':
-      return `timed out: ${firstSentence(finding.message)}`;
+      return `timed out: ${firstSentence(finding.message, max)}`;
     case 'memory':
-      return `memory limit: ${firstSentence(finding.message)}`;
+      return `memory limit: ${firstSentence(finding.message, max)}`;
     case 'cancelled':
       return 'check cancelled';
     case 'threw':
-      return `threw${finding.phase ? ` in ${finding.phase}` : ''}: ${firstSentence(finding.message)}`;
+      return `threw${finding.phase ? ` in ${finding.phase}` : ''}: ${firstSentence(finding.message, max)}`;
     default:
-      return firstSentence(finding.message);
+      return firstSentence(finding.message, max);
   }
 }
 

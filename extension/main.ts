@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): GradlensApi {
     checker,
     engines,
     tests: tests.controller,
+    testFileItem: (uri) => tests.fileItem(uri),
     onDidRecordTestResult: tests.onDidRecord,
     whenIdle: () => whenIdle(checker),
   };

@@ -1,11 +1,16 @@
-// `npm test`: builds, then runs every tier (unit, browser, integration in a real VS Code) and closes with one
-// plain summary line. A tier that fails does not stop the others, so one run shows everything.
+// `npm test`: builds, checks (types per target, lint, import directions), then runs every test tier, fastest first
+// (unit: pure and quick; system: worker pools, the CLI, the engine with workers, grading, memory limits; browser;
+// integration in a real VS Code) and closes with one plain summary line. A tier that fails does not stop the
+// others, so one run shows everything. `node test/run-all.mjs unit lint` runs only the named tiers.
 import { spawnSync } from 'node:child_process';
 
 const tiers = [
   ['build', ['run', 'build']],
   ['typecheck', ['run', 'typecheck']],
+  ['lint', ['run', 'lint']],
+  ['imports', ['run', 'check:imports']],
   ['unit', ['run', 'test:unit']],
+  ['system', ['run', 'test:system']],
   ['browser', ['run', 'test:browser']],
   ['integration', ['run', 'test:integration']],
 ];

@@ -8,7 +8,7 @@ import { Chart } from './charts';
 import { h } from './dom';
 import { formatError, formatPower } from './format';
 import { hatchedFill } from './patterns';
-import { LOG_MAX, LOG_MIN, rampColor, scalePosition, toCss } from './scale';
+import { type FailRange, LOG_MAX, LOG_MIN, rampColor, scalePosition, toCss } from './scale';
 import { directionState, hasCompared, jointDirections, maxMargin, measure, measureWords, type TensorMeasure } from './summary';
 import type { Theme } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
@@ -95,7 +95,7 @@ export class BarChart {
   private chart: Chart<'bar'> | null = null;
   private readonly bars: Bar[];
 
-  constructor(private readonly report: DeclarationReport, private readonly theme: () => Theme) {
+  constructor(private readonly report: DeclarationReport, private readonly theme: () => Theme, private readonly fail: FailRange | null = null) {
     this.bars = barsOf(report);
     const what = report.kind === 'model' ? 'layer' : 'tensor';
     const summary = this.bars.map((b) => `${b.label}: ${b.sublabel ? `${b.sublabel}, ` : ''}${barWords(b)}${b.failing ? ' (fails)' : ''}`).join('; ');
@@ -132,7 +132,7 @@ export class BarChart {
     box.append(canvas);
     const bars = this.bars;
     const fill = (b: Bar) => {
-      const rgb = rampColor(scalePosition(b.value), b.failing, tolPos, theme.ramps);
+      const rgb = rampColor(scalePosition(b.value), b.failing, tolPos, theme.ramps, this.fail);
       return b.fromDirections ? hatchedFill(rgb, theme) : toCss(rgb);
     };
     // Margin decades 4 apart around 1 (the tolerance), within the plotted range.

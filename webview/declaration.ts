@@ -12,6 +12,7 @@ import { renderLegend } from './legend';
 import type { Patterns, SpecialState } from './patterns';
 import { jointDirections, visibleBlocks } from './summary';
 import type { DrillState } from './protocol';
+import { failRange, type FailRange } from './scale';
 import type { Theme } from './theme';
 
 export interface DeclarationHost {
@@ -54,13 +55,16 @@ export class DeclarationView {
   private bars: BarChart | null = null;
   private legendSlot: HTMLElement;
   private readonly banner: HTMLElement;
+  /** The fail ramp: every heatmap, the legend and the bars of this declaration share it. */
+  private readonly fail: FailRange | null;
 
   constructor(readonly report: DeclarationReport, private readonly host: DeclarationHost, drill: DrillState | null = null) {
+    this.fail = failRange(report);
     const reveal = host.reveal;
     this.banner = h('div', { class: 'gl-outdated', attrs: { role: 'status', hidden: true } }, 'The code changed since this check ran: these numbers may no longer describe it. Run the check again to refresh.');
     this.legendSlot = h('div', { class: 'gl-legend-slot' });
     const hasHeatmaps = report.tensors.some(hasCells);
-    this.bars = report.tensors.length ? new BarChart(report, host.theme) : null;
+    this.bars = report.tensors.length ? new BarChart(report, host.theme, this.fail) : null;
     const joint = jointDirections(report);
     const groups = new Map<string, TensorResult[]>();
     for (const t of report.tensors) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
@@ -76,7 +80,7 @@ export class DeclarationView {
       this.banner,
       h('div', { class: 'gl-overview' }, this.bars?.root ?? '', hasHeatmaps ? this.legendSlot : ''),
       joint.length
-        ? h('section', { class: 'gl-layer gl-joint-layer', attrs: { 'data-group': '', 'data-scope': 'all', 'aria-label': 'All tensors' } }, h('h3', { text: 'All tensors' }), renderJointDirections(joint))
+        ? h('section', { class: 'gl-layer gl-joint-layer', attrs: { 'data-group': '', 'data-scope': 'all', 'aria-label': 'All tensors' } }, h('h3', { text: 'All tensors' }), renderJointDirections(joint, { status: report.status, compared: report.tensors.every((t) => t.checked > 0) }))
         : '',
       ...rows,
     );
@@ -90,6 +94,7 @@ export class DeclarationView {
         t,
         {
           tolerance: this.report.tolerance,
+          fail: this.fail,
           theme: this.host.theme,
           patterns: this.host.patterns,
           reveal: reveal ? (tensor, flat) => tensor.source && reveal(tensor.source, tensor.path, flat) : null,
@@ -107,7 +112,7 @@ export class DeclarationView {
   }
 
   private renderLegend(): void {
-    this.legendSlot.replaceChildren(renderLegend(this.report.tolerance, this.host.theme(), specialsOf(this.report)));
+    this.legendSlot.replaceChildren(renderLegend(this.report.tolerance, this.host.theme(), specialsOf(this.report), this.fail));
   }
 
   setOutdated(outdated: boolean): void {

@@ -69,6 +69,7 @@ export function describeCell(t: TensorResult, cell: Cell, canReveal: boolean): D
       lines.push(...blockLines(t, b));
     } else {
       title = `${formatIndex(t.path, index)} — ${STATE_WORDS[cell.state]}`;
+      if (t.worst && t.checked > 0 && t.worst.flat === cell.flat && t.worst.state !== 'unchecked') lines.push(`the ${t.worst.state === 'fail' || t.worst.state === 'nonfinite' ? 'worst' : 'largest error'} of ${t.path} (marked ⌜⌟)`);
       if (cell.element !== null && cell.state !== 'unchecked') lines.push(...elementLines(t, cell.element));
       if (cell.within !== null) {
         const b = t.blocks![cell.within];

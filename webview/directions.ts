@@ -1,21 +1,40 @@
 // Directional comparisons as tables: under the tensor they tested (its whole-tensor directions and its blocks),
 // and once for the directions through every tensor at once. Each row says how the direction came out: pass,
-// fail, within rtol (sends the search on, fails nothing), kink or inconclusive (narrowed further).
+// fail, within rtol (sends the search on, fails nothing), kink or inconclusive (narrowed further). A row never
+// contradicts the badge above it: a direction that deviated under a tensor that passes was narrowed to elements
+// that all pass, and says so ("elements pass") rather than "fail".
 
-import type { DirectionResult, TensorResult } from '../core/report/types';
+import type { DirectionResult, Status, TensorResult } from '../core/report/types';
 import { h, statusBadge } from './dom';
 import { formatCount, formatError, formatShape, formatValue } from './format';
 import { DIRECTION_EXPLAINED, DIRECTION_WORDS, directionState, ownDirections, tensorStats, uncheckedWords, type DirectionState } from './summary';
 
-const SYMBOL: Record<DirectionState, string> = { pass: '✓', fail: '✗', 'within-rtol': '≈', kink: '∠', inconclusive: '?' };
+/** What a row shows: the direction's state, or 'resolved' for one that deviated where the elements decided pass. */
+export type RowState = DirectionState | 'resolved';
+
+const SYMBOL: Record<RowState, string> = { pass: '✓', fail: '✗', 'within-rtol': '≈', kink: '∠', inconclusive: '?', resolved: '✓' };
+const ROW_WORDS: Record<RowState, string> = { ...DIRECTION_WORDS, resolved: 'elements pass' };
+const ROW_EXPLAINED: Record<RowState, string> = {
+  ...DIRECTION_EXPLAINED,
+  resolved: 'The direction deviated, so the search compared its elements one by one, and every one of them passes: the verdict is theirs.',
+};
+
+/**
+ * How a direction's row reads under a verdict: a failing direction under a tensor (or, for the directions through
+ * every tensor, a declaration) that passes on its compared elements was resolved by them.
+ */
+export function rowState(d: DirectionResult, verdict: Status | null, elementsCompared: boolean): RowState {
+  const state = directionState(d);
+  return state === 'fail' && elementsCompared && (verdict === 'pass' || verdict === 'warn') ? 'resolved' : state;
+}
 
 /** A direction's state as a word with a symbol (never colour alone). */
-export function directionBadge(state: DirectionState): HTMLElement {
+export function directionBadge(state: RowState): HTMLElement {
   return h(
     'span',
-    { class: `gl-dir-state gl-dir-${state}`, attrs: { title: DIRECTION_EXPLAINED[state] } },
+    { class: `gl-dir-state gl-dir-${state === 'resolved' ? 'pass gl-dir-resolved' : state}`, attrs: { title: ROW_EXPLAINED[state] } },
     h('span', { class: 'gl-badge-symbol', text: SYMBOL[state], attrs: { 'aria-hidden': 'true' } }),
-    DIRECTION_WORDS[state],
+    ROW_WORDS[state],
   );
 }
 
@@ -33,10 +52,10 @@ function elementsOf(d: DirectionResult, t: TensorResult | null): string {
   return n === null ? '' : formatCount(n);
 }
 
-/** The table of some directions: one row each, in the order the search ran them. */
-export function directionTable(ds: DirectionResult[], t: TensorResult | null, caption: string): HTMLTableElement {
+/** The table of some directions: one row each, in the order the search ran them, read under `verdict`. */
+export function directionTable(ds: DirectionResult[], t: TensorResult | null, caption: string, verdict: { status: Status; compared: boolean } | null = null): HTMLTableElement {
   const rows = ds.map((d) => {
-    const state = directionState(d);
+    const state = verdict ? rowState(d, verdict.status, verdict.compared) : directionState(d);
     return h(
       'tr',
       { class: `gl-${state}`, attrs: { 'data-state': state } },
@@ -59,13 +78,20 @@ export function directionTable(ds: DirectionResult[], t: TensorResult | null, ca
   );
 }
 
-/** "2 fail, 1 kink, 5 pass". */
-export function stateCounts(ds: DirectionResult[]): string {
-  const counts = new Map<DirectionState, number>();
-  for (const d of ds) counts.set(directionState(d), (counts.get(directionState(d)) ?? 0) + 1);
-  const order: DirectionState[] = ['fail', 'kink', 'inconclusive', 'within-rtol', 'pass'];
-  return order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${DIRECTION_WORDS[s]}`).join(', ');
+/** "2 fail, 1 kink, 5 pass" (under a passing verdict: "1 deviated (elements pass), 5 pass"). */
+export function stateCounts(ds: DirectionResult[], verdict: { status: Status; compared: boolean } | null = null): string {
+  const counts = new Map<RowState, number>();
+  for (const d of ds) {
+    const state = verdict ? rowState(d, verdict.status, verdict.compared) : directionState(d);
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  const order: RowState[] = ['fail', 'kink', 'inconclusive', 'within-rtol', 'resolved', 'pass'];
+  const words = (s: RowState) => (s === 'resolved' ? 'deviated (their elements pass)' : ROW_WORDS[s]);
+  return order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${words(s)}`).join(', ');
 }
+
+/** The verdict a tensor's own directions are read under. */
+const tensorVerdict = (t: TensorResult) => ({ status: t.status, compared: t.checked > 0 });
 
 const MEANING = 'u·analytic against the numerical derivative along u; margin is |deviation| / tolerance, above 1 fails.';
 
@@ -89,7 +115,7 @@ export function renderDirections(t: TensorResult, joint: DirectionResult[] = [])
   const unchecked = uncheckedWords(t.unchecked);
   let body: HTMLElement;
   if (own.length) {
-    body = directionTable(own, t, `No element compared: checked along ${own.length} random direction${own.length === 1 ? '' : 's'} through ${t.path} alone, ${MEANING}`);
+    body = directionTable(own, t, `No element compared: checked along ${own.length} random direction${own.length === 1 ? '' : 's'} through ${t.path} alone, ${MEANING}`, tensorVerdict(t));
   } else if (joint.length) {
     const outcome = stateCounts(joint);
     body = h('p', { class: 'gl-caption', text: `No element compared and no direction through ${t.path} alone: it was checked only along the ${joint.length} direction${joint.length === 1 ? '' : 's'} through all tensors at once (${outcome}; listed under “All tensors”).` });
@@ -109,20 +135,23 @@ export function renderDirections(t: TensorResult, joint: DirectionResult[] = [])
 export function directionDetails(t: TensorResult): HTMLElement | null {
   const own = ownDirections(t);
   if (!own.length) return null;
-  const summary = h('summary', { text: `${formatCount(own.length)} direction${own.length === 1 ? '' : 's'} through ${t.path}: ${stateCounts(own)}` });
+  const summary = h('summary', { text: `${formatCount(own.length)} direction${own.length === 1 ? '' : 's'} through ${t.path}: ${stateCounts(own, tensorVerdict(t))}` });
   const details = h('details', { class: 'gl-dir-details' }, summary);
   details.addEventListener('toggle', () => {
-    if (details.open && details.children.length === 1) details.append(directionTable(own, t, MEANING));
+    if (details.open && details.children.length === 1) details.append(directionTable(own, t, MEANING, tensorVerdict(t)));
   });
   return details;
 }
 
-/** The directions through every tensor at once, listed once for the declaration. */
-export function renderJointDirections(joint: DirectionResult[]): HTMLElement {
+/**
+ * The directions through every tensor at once, listed once for the declaration, read under its verdict (a failing
+ * one under a declaration whose tensors all pass on their elements was resolved by them).
+ */
+export function renderJointDirections(joint: DirectionResult[], verdict: { status: Status; compared: boolean } | null = null): HTMLElement {
   return h(
     'figure',
     { class: 'gl-directions gl-joint', attrs: { 'data-scope': 'all' } },
-    directionTable(joint, null, `Random directions through every tensor at once (${stateCounts(joint)}): ${MEANING} They say whether all gradients together agree, not which one is wrong.`),
+    directionTable(joint, null, `Random directions through every tensor at once (${stateCounts(joint, verdict)}): ${MEANING} They say whether all gradients together agree, not which one is wrong.`, verdict),
   );
 }
 

@@ -1,5 +1,6 @@
 // The header of a declaration: the verdict, what is wrong (summary, hints, findings) and what the check cost.
 
+import { isFileReport } from '../core/report/run';
 import type { DeclarationReport, SourceRange } from '../core/report/types';
 import { h, statusBadge } from './dom';
 import { formatCount, formatError, formatLocation, formatMs } from './format';
@@ -66,14 +67,23 @@ export function renderHeader(report: DeclarationReport, reveal: ((range: SourceR
     `seed ${report.seed}`,
   ].filter(Boolean);
 
+  // A file that could not be checked (it does not compile, or throws while loading) is named as the file.
+  const whole = isFileReport(report);
   return h(
     'header',
     { class: 'gl-header' },
-    h('div', { class: 'gl-title-row' }, statusBadge(report.status, { partial: report.partial }), h('h2', { class: 'gl-name', text: report.name }), h('span', { class: 'gl-kind', text: report.kind }), locationEl),
+    h(
+      'div',
+      { class: 'gl-title-row' },
+      statusBadge(report.status, { partial: report.partial }),
+      h('h2', { class: 'gl-name', text: whole ? (report.file.split(/[\\/]/).pop() ?? report.file) : report.name }),
+      h('span', { class: 'gl-kind', text: whole ? 'file: could not be checked' : report.kind }),
+      whole ? '' : locationEl,
+    ),
     report.summary ? h('p', { class: 'gl-summary', text: report.summary }) : '',
     hints.length || problems.length ? h('ul', { class: 'gl-hints', attrs: { 'aria-label': 'Likely causes' } }, ...problems, ...hints) : '',
     partial,
     findings.length ? h('ul', { class: 'gl-findings', attrs: { 'aria-label': 'Findings' } }, ...findings) : '',
-    h('p', { class: 'gl-cost', attrs: { 'aria-label': 'Cost of the check' } }, cost.join(' · ')),
+    whole ? '' : h('p', { class: 'gl-cost', attrs: { 'aria-label': 'Cost of the check' } }, cost.join(' · ')),
   );
 }

@@ -1,21 +1,25 @@
 // One tensor's heatmap: a chart.js matrix chart of the cells layout.ts computes, with an HTML tooltip, a
 // keyboard cursor (arrows, Home/End, Enter, Escape), click-to-reveal for elements and click-to-zoom for tiles.
+// The tensor's worst element is marked (corner brackets around its cell, or around the tile holding it) and named
+// in the figure's header; the header's name moves the cursor there.
 
 import type { ScriptableContext } from 'chart.js';
 import type { TensorResult, Tolerance } from '../core/report/types';
 import { Chart } from './charts';
 import { describeCell } from './describe';
 import { h, statusBadge } from './dom';
-import { formatShape } from './format';
+import { formatError, formatIndex, formatShape, formatValue } from './format';
 import { type Cell, drill, overview, PRIORITY, TensorIndex, type Tick, type View } from './layout';
 import type { Patterns } from './patterns';
-import { isRampState, rampColor, scalePosition, toCss } from './scale';
+import { type FailRange, isRampState, rampColor, scalePosition, toCss } from './scale';
 import { tensorStats, uncheckedWords } from './summary';
 import type { Theme } from './theme';
 import { hideTooltip, showTooltip } from './tooltip';
 
 export interface HeatmapHost {
   tolerance: Tolerance;
+  /** The fail ramp of the declaration (see failRange): shared by its heatmaps, legend and bars. */
+  fail: FailRange | null;
   theme(): Theme;
   patterns(): Patterns;
   /** Reveal a tensor's gradient source; null where there is no editor (the standalone report). */
@@ -44,9 +48,33 @@ function thin(ticks: Tick[], cellPx: number, minGap = 24): Tick[] {
 }
 
 /** Colour of a cell: on the error scale for pass/fail, a pattern for the special states. */
-export function cellFill(cell: Cell, tolerance: Tolerance, theme: Theme, patterns: Patterns): string | CanvasPattern {
+export function cellFill(cell: Cell, tolerance: Tolerance, theme: Theme, patterns: Patterns, fail: FailRange | null = null): string | CanvasPattern {
   if (!isRampState(cell.state)) return patterns[cell.state];
-  return toCss(rampColor(scalePosition(cell.relErr), cell.state === 'fail', scalePosition(tolerance.rtol), theme.ramps));
+  return toCss(rampColor(scalePosition(cell.relErr), cell.state === 'fail', scalePosition(tolerance.rtol), theme.ramps, fail));
+}
+
+/**
+ * The tensor's worst element in words, for the figure's header: "worst W[3, 1]: 2.4e7× its tolerance, rel. err 1.9
+ * (analytic 0.85 vs numeric −0.62)". Null when no element was compared.
+ */
+export function worstWords(t: TensorResult): string | null {
+  const w = t.worst;
+  if (!w || t.checked === 0) return null;
+  const where = formatIndex(t.path, w.index);
+  switch (w.state) {
+    case 'fail':
+      // The worst is the furthest over its own tolerance (as the CLI and the diagnostics name it), which need not
+      // be the largest relative error: say both.
+      return `worst ${where}: ${w.margin !== null ? `${formatError(w.margin)}× its tolerance, ` : ''}rel. err ${formatError(w.relErr)} (analytic ${formatValue(w.analytic)} vs numeric ${formatValue(w.numeric)})`;
+    case 'nonfinite':
+      return `worst ${where}: NaN or Infinity (analytic ${formatValue(w.analytic)} vs numeric ${formatValue(w.numeric)})`;
+    case 'kink':
+      return `a kink at ${where}: analytic ${formatValue(w.analytic)} between the one-sided slopes`;
+    case 'unchecked':
+      return null;
+    default:
+      return `largest error at ${where}: rel. err ${formatError(w.relErr)}`;
+  }
 }
 
 export class Heatmap {
@@ -77,10 +105,27 @@ export class Heatmap {
     this.zoomBar = h('div', { class: 'gl-zoombar', attrs: { hidden: true } }, back);
     const stats = tensorStats(t);
     const unchecked = uncheckedWords(t.unchecked);
+    const worst = worstWords(t);
+    const worstButton = worst
+      ? h('button', {
+          class: `gl-worst gl-worst-${t.worst!.state}`,
+          text: worst,
+          attrs: { type: 'button', 'data-flat': String(t.worst!.flat), title: 'Marked ⌜⌟ in the heatmap: show it (cursor and tooltip)' },
+        })
+      : null;
+    worstButton?.addEventListener('click', () => this.focusWorst());
     this.root = h(
       'figure',
       { class: `gl-heatmap gl-status-${t.status}`, attrs: { 'data-tensor': t.path } },
-      h('figcaption', { class: 'gl-heatmap-head' }, h('code', { class: 'gl-path', text: t.path }), h('span', { class: 'gl-shape', text: formatShape(t.shape) }), statusBadge(t.status), h('span', { class: 'gl-stats', text: stats.join(' · ') })),
+      h(
+        'figcaption',
+        { class: 'gl-heatmap-head' },
+        h('code', { class: 'gl-path', text: t.path }),
+        h('span', { class: 'gl-shape', text: formatShape(t.shape) }),
+        statusBadge(t.status),
+        h('span', { class: 'gl-stats', text: stats.join(' · ') }),
+        worstButton ?? '',
+      ),
       unchecked ? h('p', { class: 'gl-unchecked-note', text: unchecked }) : '',
       this.zoomBar,
       this.box,
@@ -131,7 +176,7 @@ export class Heatmap {
     const yLabels = new Map(yTicks.map((t) => [t.at, t.label]));
     const fill = (c: ScriptableContext<'matrix'>) => {
       const target = view.cells[c.dataIndex];
-      return target ? cellFill(target, this.host.tolerance, this.host.theme(), this.host.patterns()) : 'transparent';
+      return target ? cellFill(target, this.host.tolerance, this.host.theme(), this.host.patterns(), this.host.fail) : 'transparent';
     };
     this.chart = new Chart(canvas, {
       type: 'matrix',
@@ -240,6 +285,37 @@ export class Heatmap {
       ctx.strokeRect(...rect(hl.x0, hl.y0, hl.x1, hl.y1));
       ctx.setLineDash([]);
     }
+    // The worst element: corner brackets (a foreground stroke on a background halo, visible on any cell colour),
+    // at least 10 px across so that it shows on the smallest cells.
+    const worst = this.worstPosition();
+    if (worst) {
+      const [l, t, w, hgt] = rect(worst.x, worst.y, worst.x + 1, worst.y + 1);
+      const side = Math.max(10, w + 4, hgt + 4);
+      const x0 = l + w / 2 - side / 2;
+      const y0 = t + hgt / 2 - side / 2;
+      const arm = Math.max(3, side * 0.35);
+      const corners = (): void => {
+        ctx.beginPath();
+        for (const [cx, cy, dx, dy] of [[x0, y0, 1, 1], [x0 + side, y0, -1, 1], [x0, y0 + side, 1, -1], [x0 + side, y0 + side, -1, -1]]) {
+          ctx.moveTo(cx + dx * arm, cy);
+          ctx.lineTo(cx, cy);
+          ctx.lineTo(cx, cy + dy * arm);
+        }
+        ctx.stroke();
+      };
+      ctx.lineCap = 'square';
+      ctx.strokeStyle = theme.bg;
+      ctx.lineWidth = 4;
+      corners();
+      // In a tensor that passes its largest error is worth finding, not worth alarm: drawn muted.
+      const failing = this.t.worst!.state === 'fail' || this.t.worst!.state === 'nonfinite';
+      ctx.strokeStyle = failing ? theme.fg : theme.muted;
+      ctx.lineWidth = failing ? 2 : 1.5;
+      corners();
+      chart.canvas.dataset.worst = `${worst.x},${worst.y}`;
+    } else {
+      delete chart.canvas.dataset.worst;
+    }
     const cell = this.view.cells[this.focus];
     if (cell && document.activeElement === this.box) {
       ctx.strokeStyle = theme.focus;
@@ -289,8 +365,36 @@ export class Heatmap {
     this.showFocus();
   }
 
-  /** The cell to start the keyboard cursor on: the worst one. */
+  /** The cell of the tensor's worst element in the current view (its own, or its tile's); null when not in view. */
+  private worstPosition(): { x: number; y: number } | null {
+    const w = this.t.worst;
+    if (!w || this.t.checked === 0 || w.state === 'unchecked') return null;
+    const at = this.view.locate(w.flat);
+    return at && this.index.has(`${at.x},${at.y}`) ? at : null;
+  }
+
+  /** Moves the cursor to the worst element and describes it (the header's "worst …" button). */
+  private focusWorst(): void {
+    // Zoomed into a window without it: back to the whole tensor, where every element has a cell.
+    if (!this.worstPosition() && this.view.zoomed) {
+      hideTooltip();
+      this.setView(overview(this.t, this.tensorIndex), false);
+      this.host.onZoom(this.t.path, null);
+      this.render();
+    }
+    const at = this.worstPosition();
+    const i = at ? this.index.get(`${at.x},${at.y}`) : undefined;
+    if (i === undefined) return;
+    this.focus = i;
+    this.box.focus({ preventScroll: false });
+    this.showFocus();
+  }
+
+  /** The cell to start the keyboard cursor on: the worst element's, else the worst-looking one. */
   private worstCell(): number {
+    const at = this.worstPosition();
+    const marked = at ? this.index.get(`${at.x},${at.y}`) : undefined;
+    if (marked !== undefined) return marked;
     const rank = PRIORITY;
     let best = 0;
     this.view.cells.forEach((c, i) => {

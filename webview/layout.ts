@@ -114,6 +114,8 @@ export interface View {
   zoomed: boolean;
   /** In a zoomed view: the tile that was clicked, in this view's coordinates (outlined). */
   highlight: { x0: number; y0: number; x1: number; y1: number } | null;
+  /** The cell that holds an element (its flat index): the element's own cell, or its tile; null when not in view. */
+  locate(flat: number): { x: number; y: number } | null;
 }
 
 /** Above this size a sparse map replaces the dense index (a sampled report of a huge tensor lists few). */
@@ -546,6 +548,11 @@ function matrixWindow(
     caption: caption + dataNote(t, ix),
     zoomed,
     highlight,
+    locate: (flat) => {
+      const r = Math.floor(flat / g.cols);
+      const c = flat % g.cols;
+      return r >= r0 && r < r1 && c >= c0 && c < c1 ? { x: c - c0, y: r - r0 } : null;
+    },
   };
 }
 
@@ -580,6 +587,7 @@ function matrixTiles(t: TensorResult, ix: TensorIndex, g: MatrixGeometry, maxCol
     caption: `${shape} in tiles of ${tile}, each showing ${worstOf(ix)}; open a tile to see its elements.${dataNote(t, ix)}`,
     zoomed: false,
     highlight: null,
+    locate: (flat) => (flat >= 0 && flat < g.rows * g.cols ? { x: Math.floor((flat % g.cols) / tw), y: Math.floor(Math.floor(flat / g.cols) / th) } : null),
   };
 }
 
@@ -657,7 +665,20 @@ function sliceWindow(
     caption: caption + dataNote(t, ix),
     zoomed,
     highlight,
+    locate: (flat) => {
+      const { bi, bj, u, v } = slicePosition(g, flat);
+      if (bi < br0 || bi >= br1 || bj < bc0 || bj >= bc1) return null;
+      return { x: (bj - bc0) * (g.kw + 1) + v, y: (bi - br0) * (g.kh + 1) + u };
+    },
   };
+}
+
+/** Where an element sits among the slices: the slice's grid row and column, and its row and column inside it. */
+function slicePosition(g: SliceGeometry, flat: number): { bi: number; bj: number; u: number; v: number } {
+  const per = g.kh * g.kw;
+  const b = Math.floor(flat / per);
+  const within = flat % per;
+  return { bi: Math.floor(b / g.blockCols), bj: b % g.blockCols, u: Math.floor(within / g.kw), v: within % g.kw };
 }
 
 function sliceTiles(t: TensorResult, ix: TensorIndex, g: SliceGeometry): View {
@@ -697,5 +718,10 @@ function sliceTiles(t: TensorResult, ix: TensorIndex, g: SliceGeometry): View {
     caption: `${formatShape(t.shape)}, ${unit}, each showing ${worstOf(ix)}; open one to see the slices.${dataNote(t, ix)}`,
     zoomed: false,
     highlight: null,
+    locate: (flat) => {
+      if (flat < 0 || flat >= g.blocks * per) return null;
+      const { bi, bj } = slicePosition(g, flat);
+      return { x: Math.floor(bj / tw), y: Math.floor(bi / th) };
+    },
   };
 }

@@ -6,7 +6,7 @@ import type { Tolerance } from '../core/report/types';
 import { h } from './dom';
 import { formatError, formatPower } from './format';
 import { drawSpecial, SPECIAL_LABELS, type SpecialState } from './patterns';
-import { LEGEND_TICKS, LOG_MAX, LOG_MIN, rampColor, scalePosition, toCss } from './scale';
+import { type FailRange, LEGEND_TICKS, LOG_MAX, LOG_MIN, rampColor, scalePosition, toCss } from './scale';
 import type { Theme } from './theme';
 
 const WIDTH = 400;
@@ -27,15 +27,29 @@ function hiDpiCanvas(w: number, hgt: number, label: string): [HTMLCanvasElement,
   return [canvas, ctx];
 }
 
-function drawScale(ctx: CanvasRenderingContext2D, tolerance: Tolerance, theme: Theme): void {
+function drawScale(ctx: CanvasRenderingContext2D, tolerance: Tolerance, theme: Theme, fail: FailRange | null): void {
   const x0 = SIDE;
   const w = WIDTH - 2 * SIDE;
   const top = 16;
   const tolPos = scalePosition(tolerance.rtol);
   for (let i = 0; i < w; i++) {
     const p = (i + 0.5) / w;
-    ctx.fillStyle = toCss(rampColor(p, p > tolPos, tolPos, theme.ramps));
+    ctx.fillStyle = toCss(rampColor(p, p > tolPos, tolPos, theme.ramps, fail));
     ctx.fillRect(x0 + i, top, 1.02, BAR_H);
+  }
+  // The span of this declaration's failing elements, which the fail ramp covers: a bracket under the bar.
+  if (fail) {
+    const a = x0 + fail.lo * w;
+    const b = x0 + fail.hi * w;
+    const y = top + BAR_H + 2;
+    ctx.strokeStyle = theme.fg;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(a, y + 4);
+    ctx.lineTo(a, y);
+    ctx.lineTo(b, y);
+    ctx.lineTo(b, y + 4);
+    ctx.stroke();
   }
   ctx.strokeStyle = theme.border;
   ctx.lineWidth = 1;
@@ -47,7 +61,7 @@ function drawScale(ctx: CanvasRenderingContext2D, tolerance: Tolerance, theme: T
   for (const exp of LEGEND_TICKS) {
     const x = x0 + ((exp - LOG_MIN) / (LOG_MAX - LOG_MIN)) * w;
     ctx.fillRect(Math.round(x) - 0.5, top + BAR_H, 1, 4);
-    const label = exp === LOG_MIN ? `≤${formatPower(exp)}` : exp === LOG_MAX ? `≥${formatPower(exp)}` : formatPower(exp);
+    const label = exp === LOG_MIN ? `≤${formatPower(exp)}` : formatPower(exp);
     ctx.fillText(label, x, top + BAR_H + 6);
   }
   // The tolerance: a marker through the bar, labelled above it.
@@ -64,13 +78,16 @@ function drawScale(ctx: CanvasRenderingContext2D, tolerance: Tolerance, theme: T
   ctx.fillText(`tolerance rtol ${formatError(tolerance.rtol)}`, tx, top - 3);
 }
 
-export function renderLegend(tolerance: Tolerance, theme: Theme, specials: SpecialState[]): HTMLElement {
+export function renderLegend(tolerance: Tolerance, theme: Theme, specials: SpecialState[], fail: FailRange | null = null): HTMLElement {
+  const at = (p: number) => formatError(10 ** (LOG_MIN + p * (LOG_MAX - LOG_MIN)));
   const text =
-    `Colour is the relative error |analytic − numeric| / max(|analytic|, |numeric|) on a log scale from 1e-16 to 1: ` +
-    `blue elements pass, orange ones fail; the tolerance is rtol ${formatError(tolerance.rtol)} ` +
-    `plus an absolute floor of ${formatError(tolerance.floor)} × the gradient scale.`;
+    `Colour is the relative error |analytic − numeric| / max(|analytic|, |numeric|) on a log scale from 1e-16 to 2: ` +
+    `blue elements pass, orange ones fail, darker the further over the tolerance` +
+    (fail ? ` (the orange ramp spans this declaration's failing elements, ${at(fail.lo)} to ${at(fail.hi)}, bracketed under the scale)` : '') +
+    `; the tolerance is rtol ${formatError(tolerance.rtol)} plus an absolute floor of ${formatError(tolerance.floor)} × the gradient scale.` +
+    ` Each tensor's worst element is marked ⌜⌟.`;
   const [scale, ctx] = hiDpiCanvas(WIDTH, HEIGHT, text);
-  drawScale(ctx, tolerance, theme);
+  drawScale(ctx, tolerance, theme, fail);
   const items = specials.map((state) => {
     const [swatch, sctx] = hiDpiCanvas(16, 16, '');
     swatch.setAttribute('aria-hidden', 'true');

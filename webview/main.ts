@@ -4,6 +4,7 @@
 
 import './styles.css';
 import type { DeclarationReport, RunReport } from '../core/report/types';
+import { isFileReport } from '../core/report/run';
 import { applyChartTheme } from './charts';
 import { DeclarationView, type DeclarationHost } from './declaration';
 import { h, statusBadge } from './dom';
@@ -97,7 +98,7 @@ function runInEditor(vscode: VsCodeApi): void {
 
 function runStandalone(): void {
   const data = document.getElementById('gradlens-data');
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(data?.textContent ?? 'null');
   } catch {
@@ -116,6 +117,9 @@ function runStandalone(): void {
     return;
   }
   const { totals } = run;
+  // Files that could not be checked are listed among the declarations but counted as files.
+  const broken = run.declarations.filter(isFileReport).length;
+  const declarations = run.declarations.length - broken;
   const nav = h(
     'nav',
     { class: 'gl-toc', attrs: { 'aria-label': 'Declarations' } },
@@ -123,7 +127,9 @@ function runStandalone(): void {
       'ol',
       {},
       ...run.declarations.map((d, i) => {
-        const link = h('a', { attrs: { href: `#decl-${i}` } }, statusBadge(d.status, { partial: d.partial }), ' ', h('code', { text: d.name }), h('span', { class: 'gl-muted', text: ` ${d.file.split(/[\\/]/).pop()}` }));
+        const file = d.file.split(/[\\/]/).pop();
+        const name = isFileReport(d) ? h('span', { class: 'gl-muted', text: 'could not check ' }) : h('code', { text: d.name });
+        const link = h('a', { attrs: { href: `#decl-${i}` } }, statusBadge(d.status, { partial: d.partial }), ' ', name, h('span', { class: 'gl-muted', text: isFileReport(d) ? (file ?? '') : ` ${file}` }));
         return h('li', {}, link, d.summary ? h('span', { class: 'gl-toc-summary', text: ` — ${d.summary}` }) : '');
       }),
     ),
@@ -131,8 +137,10 @@ function runStandalone(): void {
   const summary = h(
     'p',
     { class: 'gl-run-summary' },
-    `${run.declarations.length} declaration${run.declarations.length === 1 ? '' : 's'} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}: `,
-    `${totals.pass} pass, ${totals.warn} warn, ${totals.fail} fail, ${totals.error} error · ${formatMs(run.timeMs)} · gradlens ${run.tool.version} · ${run.startedAt}`,
+    `${declarations} declaration${declarations === 1 ? '' : 's'} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}: `,
+    `${totals.pass} pass, ${totals.warn} warn, ${totals.fail} fail, ${totals.error - broken} error`,
+    broken ? `, ${broken} file${broken === 1 ? '' : 's'} not checked` : '',
+    ` · ${formatMs(run.timeMs)} · gradlens ${run.tool.version} · ${run.startedAt}`,
   );
   const sections = run.declarations.map((d, i) => {
     const view = new DeclarationView(d, host);

@@ -4,7 +4,7 @@ import type { BenchModel } from './models';
 import type { EngineResult } from './measure-engine';
 import type { InProcessResult } from './measure-in-process';
 import type { LargeResult, LargeRun, LargeVariantResult, Variant } from './measure-large';
-import type { TorchLargeResult, TorchLargeVariant, TorchModelResult, TorchOutcome } from './torch';
+import type { TorchLargeVariant, TorchModelResult, TorchOutcome } from './torch';
 import { median } from './stats';
 
 export interface ModelRow {

@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_MODE, DEFAULT_TIME_LIMIT_S, DEFAULT_TOLERANCE, MAX_DEFAULT_WORKERS } from '../defaults';
 import { Engine } from '../engine/engine';
 import type { CheckOverrides } from '../engine/api';
 import { buildRunReport, exitCode, type FileOutcome } from '../report/run';
@@ -47,13 +48,13 @@ export function registerCheckCommand(program: Command): void {
     .option('--json [file]', 'print the JSON report (or write it to a file)')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--html <file>', 'write a self-contained HTML report with heatmaps')
-    .addOption(new Option('--mode <mode>', 'checking mode for every declaration').choices(['auto', 'full', 'fast', 'sample']))
-    .option('--rtol <x>', 'relative tolerance for every declaration')
+    .addOption(new Option('--mode <mode>', `checking mode of every declaration, overriding their own (default: each declaration's mode, else ${DEFAULT_MODE})`).choices(['auto', 'full', 'fast', 'sample']))
+    .option('--rtol <x>', `relative tolerance of every declaration, overriding their own (default: each declaration's tolerance, else ${DEFAULT_TOLERANCE.float64.rtol.toExponential()} for float64 and ${DEFAULT_TOLERANCE.float32.rtol.toExponential()} for float32 code)`)
     .option('--seed <n>', 'seed for inputs, upstream gradients and directions')
     .option('--only <names...>', 'only these declarations (export names)')
-    .option('--workers <n>', 'processes to spread checks over (default: cores, at most 4)')
-    .option('--time-limit <seconds>', 'per-declaration time limit')
-    .option('--memory-limit <MiB>', 'memory limit per checking process', '2048')
+    .option('--workers <n>', `processes to spread checks over (default: the number of cores, at most ${MAX_DEFAULT_WORKERS})`)
+    .option('--time-limit <seconds>', `time limit of each declaration's check in seconds, overriding their own timeLimit (default: the declaration's timeLimit, else ${DEFAULT_TIME_LIMIT_S} s)`)
+    .option('--memory-limit <MiB>', 'memory limit of each checking process, in MiB', String(DEFAULT_MEMORY_LIMIT_MB))
     .option('--no-color', 'plain output')
     .option('--no-progress', 'no progress bar')
     .option('-v, --verbose', 'show every tensor and the cost of each check')

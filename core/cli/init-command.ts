@@ -11,9 +11,7 @@ const STARTER = `// Gradlens checks the gradients your backward code returns aga
 // code. Each exported fn / layer / model below is one check: run \`gradlens check\` or click "Check gradients".
 import { layer, fn, randn } from 'gradlens';
 
-type Tensor = { data: Float64Array; shape: number[] };
-
-/** out = x · W + b for x of shape [N, D], W of shape [D, M], b of shape [M]. */
+/** out = x · W + b for x of shape [N, D], W of shape [D, M], b of shape [M]. dout and the cache are typed from forward. */
 export const affine = layer({
   at: { x: randn([4, 3]), W: randn([3, 2]), b: randn([2]) },
   forward: ({ x, W, b }) => {
@@ -28,7 +26,7 @@ export const affine = layer({
       }
     return { data: out, shape: [N, M] };
   },
-  backward: (dout: Tensor, { x, W }) => {
+  backward: (dout, { x, W }) => {
     const [N, D] = x.shape;
     const M = W.shape[1];
     const dx = new Float64Array(N * D);
@@ -85,6 +83,7 @@ export async function wireTsconfig(dir: string, typesEntry: string): Promise<str
       config = JSON.parse(text);
     } catch {
       // tsconfig.json may have comments: edit it with typescript's own parser.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a tsconfig.json with comments
       const ts = require('typescript') as typeof import('typescript');
       const parsed = ts.parseConfigFileTextToJson(file, text);
       if (parsed.error) throw new Error(`cannot parse ${file}: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, '\n')}`);
@@ -99,6 +98,24 @@ export async function wireTsconfig(dir: string, typesEntry: string): Promise<str
   return file;
 }
 
+/** Whether `gradlens` is installed where `dir` resolves packages (then its own types serve the import). */
+export function installedIn(dir: string): boolean {
+  // Looked up on disk as TypeScript does (require.resolve would find this very package when it runs the CLI).
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'node_modules', 'gradlens', 'package.json'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+/** A tsconfig.json for a folder that has none: strict, as homework should be, and resolving like a bundler. */
+async function writeTsconfigIfMissing(dir: string): Promise<string | null> {
+  const file = path.join(dir, 'tsconfig.json');
+  if (fs.existsSync(file)) return null;
+  const config = { compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true } };
+  await writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n');
+  return file;
+}
+
 export async function runInit(dir: string, options: { force?: boolean } = {}): Promise<string[]> {
   const root = path.resolve(dir);
   fs.mkdirSync(root, { recursive: true });
@@ -107,6 +124,12 @@ export async function runInit(dir: string, options: { force?: boolean } = {}): P
   if (!fs.existsSync(starter) || options.force) {
     await writeFileAtomic(starter, STARTER);
     written.push(starter);
+  }
+  if (installedIn(root)) {
+    // The installed package's types resolve `import … from 'gradlens'`: no copy, no paths entry to go stale.
+    const tsconfig = await writeTsconfigIfMissing(root);
+    if (tsconfig) written.push(tsconfig);
+    return written;
   }
   const typesDir = path.join(root, '.gradlens', 'types');
   copyDir(typesSource(), typesDir);
@@ -122,7 +145,10 @@ export function registerInitCommand(program: Command): void {
     .argument('[dir]', 'workspace folder', '.')
     .option('--force', 'overwrite an existing starter file')
     .action(async (dir: string, flags: { force?: boolean }) => {
-      for (const f of await runInit(dir, flags)) process.stdout.write(`wrote ${path.relative(process.cwd(), f) || f}\n`);
-      process.stdout.write('next: gradlens check\n');
+      const written = await runInit(dir, flags);
+      for (const f of written) process.stdout.write(`wrote ${path.relative(process.cwd(), f) || f}\n`);
+      if (!written.length) process.stdout.write('nothing to write: the starter file exists (--force overwrites it)\n');
+      const where = path.relative(process.cwd(), path.resolve(dir));
+      process.stdout.write(`next: npx gradlens check${where ? ` ${where}` : ''}\n`);
     });
 }

@@ -17,7 +17,7 @@ export function junitXml(run: RunReport, cwd = process.cwd()): string {
     const time = decls.reduce((a, d) => a + d.timeMs, 0) / 1000;
     const cases = decls.map((d) => {
       const attrs = `classname="${escapeXml(rel)}" name="${escapeXml(d.name)}" time="${(d.timeMs / 1000).toFixed(3)}"`;
-      const details = [d.summary, ...d.tensors.filter((t) => t.status !== 'pass').map(describeTensorProblem), ...d.findings.filter((f) => f.code !== 'kink').map((f) => f.message)].join('\n');
+      const details = [d.summary, ...d.tensors.filter((t) => t.status !== 'pass').map((t) => describeTensorProblem(t)), ...d.findings.filter((f) => f.code !== 'kink').map((f) => f.message)].join('\n');
       if (d.status === 'fail') return `    <testcase ${attrs}>\n      <failure message="${escapeXml(d.summary)}" type="gradient-mismatch">${escapeXml(details)}</failure>\n    </testcase>`;
       if (d.status === 'error') return `    <testcase ${attrs}>\n      <error message="${escapeXml(d.summary)}" type="${escapeXml(d.findings[0]?.code ?? 'error')}">${escapeXml(details)}</error>\n    </testcase>`;
       if (d.status === 'warn') return `    <testcase ${attrs}>\n      <system-out>${escapeXml(details)}</system-out>\n    </testcase>`;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import pc from 'picocolors';
 import type { DeclarationReport, DirectionResult, RunReport, Status, TensorResult, Unchecked } from '../report/types';
 import { describeElement, formatError, gradientName } from '../report/words';
+import { isFileReport, totals } from '../report/run';
 
 type Paint = (s: string) => string;
 
@@ -105,7 +106,24 @@ export function describeUnchecked(u: Unchecked): string {
   return `${what}: ${UNCHECKED_REASON[u.reason] ?? u.reason}`;
 }
 
+/** A file that could not be checked: one line per error, at its location ("broken.ts:2:71  Unexpected ','"). */
+function formatFileError(d: DeclarationReport, p: Palette, cwd: string): string {
+  const rel = path.relative(cwd, d.file) || d.file;
+  const errors = d.findings.filter((f) => f.severity === 'error');
+  const lines = (errors.length ? errors : d.findings).map((f) => {
+    const where = f.location ? `${path.relative(cwd, f.location.file) || f.location.file}:${f.location.start.line + 1}:${f.location.start.column + 1}` : rel;
+    const what = f.code === 'compile-error' ? `does not compile: ${f.message}` : f.message;
+    return `${p.status.error(ICON.error)} ${p.bold(where)}  ${p.status.error(what)}`;
+  });
+  if (!lines.length) lines.push(`${p.status.error(ICON.error)} ${p.bold(rel)}  ${p.status.error(d.summary)}`);
+  for (const f of d.findings.filter((x) => x.severity !== 'error')) lines.push(`    ${f.severity === 'warning' ? p.status.warn('⚠') : p.dim('i')} ${f.message}`);
+  return lines.join('\n');
+}
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
 export function formatDeclaration(d: DeclarationReport, p: Palette, cwd = process.cwd(), verbose = false): string {
+  if (isFileReport(d)) return formatFileError(d, p, cwd);
   const paint = p.status[d.status];
   // A partial result is what was measured before the check stopped: a pass is not the whole story.
   const partial = d.partial && !/partial/i.test(d.summary) ? p.status.warn(' (partial: the check stopped early)') : '';
@@ -134,14 +152,19 @@ export function formatDeclaration(d: DeclarationReport, p: Palette, cwd = proces
 
 export function formatRun(run: RunReport, p: Palette, verbose = false): string {
   const out = run.declarations.map((d) => formatDeclaration(d, p, process.cwd(), verbose));
-  const t = run.totals;
+  // Files that could not be checked are counted as files, not as declarations.
+  const declarations = run.declarations.filter((d) => !isFileReport(d));
+  const broken = run.declarations.length - declarations.length;
+  const t = totals(declarations);
   const parts = [
     t.pass && p.status.pass(`${t.pass} passed`),
     t.warn && p.status.warn(`${t.warn} with warnings`),
     t.fail && p.status.fail(`${t.fail} failed`),
-    t.error && p.status.error(`${t.error} errors`),
+    t.error && p.status.error(plural(t.error, 'error')),
   ].filter(Boolean);
+  const verdicts = parts.join(', ') || (declarations.length ? '' : 'nothing checked');
+  const files = broken ? p.status.error(`${plural(broken, 'file')} could not be checked`) : '';
   out.push('');
-  out.push(`${run.declarations.length} declaration${run.declarations.length === 1 ? '' : 's'} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}: ${parts.join(', ') || 'nothing checked'} ${p.dim(`(${(run.timeMs / 1000).toFixed(1)} s)`)}`);
+  out.push(`${plural(declarations.length, 'declaration')} in ${plural(run.files.length, 'file')}: ${[verdicts, files].filter(Boolean).join('; ')} ${p.dim(`(${(run.timeMs / 1000).toFixed(1)} s)`)}`);
   return out.join('\n');
 }

@@ -22,6 +22,11 @@ export interface CheckOptions {
   douts?: number;
   /** Random directions for the fast verdict (default 2). */
   directions?: number;
+  /**
+   * The argument order of a positional function (forward, f, loss, valueAndGrad): `['x', 'w', 'b']` calls
+   * `affineForward(x, w, b)`. Without it the function's own parameter names decide (see docs/contract.md).
+   */
+  args?: string[];
 }
 
 /** Randomness that replays identically in every evaluation of the declaration. */
@@ -71,13 +76,21 @@ export interface FnSpec<A extends object> extends CheckOptions {
   valueAndGrad?: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => [number, Gradients] | { value: number; grad: Gradients };
 }
 
-export interface LayerSpec<A extends object, Out = any, Cache = any> extends CheckOptions {
+/**
+ * `Out` and `Cache` are inferred from what `forward` returns (its output, or `{ out, cache }`), so `backward`'s
+ * `dout` and `cache` are typed without annotations; without an explicit cache, `cache` is the inputs.
+ */
+export interface LayerSpec<A extends object, Out = unknown, Cache = Materialize<InputsOf<A>>> extends CheckOptions {
   at: A | (() => A);
   wrt?: string[];
   /** Returns the output (a tensor, or a tree of tensors) or { out, cache }. */
   forward: (inputs: Materialize<InputsOf<A>>, ctx: Ctx) => Out | { out: Out; cache: Cache };
-  /** Given the upstream gradient (shaped like the output) and the cache (default: the inputs). */
-  backward: (dout: Out, cache: Cache, ctx: Ctx) => Gradients;
+  /**
+   * Given the upstream gradient (shaped like the output) and the cache (default: the inputs). A method signature,
+   * so that a backward typed for a particular output still fits where the output type is not known
+   * (`LayerSpec<object>['backward']`).
+   */
+  backward(dout: Out, cache: Cache, ctx: Ctx): Gradients;
 }
 
 export interface ModelSpec<P extends object, D = undefined> extends CheckOptions {
@@ -117,7 +130,29 @@ export function isDeclaration(value: unknown): value is Declaration {
   return typeof value === 'object' && value !== null && (value as { __gradlens?: unknown }).__gradlens === DECLARATION_BRAND;
 }
 
-const OPTION_KEYS = ['tolerance', 'mode', 'sample', 'seed', 'dtype', 'timeLimit', 'douts', 'directions'];
+const OPTION_KEYS = ['tolerance', 'mode', 'sample', 'seed', 'dtype', 'timeLimit', 'douts', 'directions', 'args'];
+
+/** Any function, for homework written positionally: affineForward(x, w, b), softmaxLoss(x, y). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PositionalFunction = (...args: any[]) => unknown;
+
+/**
+ * A declaration whose functions are the student's own positional ones: `layer({ at, forward: affineForward,
+ * backward: affineBackward })`. Parameters are matched to the inputs by name (or by `args`); returns may be
+ * { out, cache } or [out, cache], { loss, dx } or [loss, grads], [dx, dw, db] in the order of the inputs.
+ */
+export interface PositionalSpec<A extends object> extends CheckOptions {
+  at?: A | (() => A);
+  params?: A | (() => A);
+  data?: unknown;
+  wrt?: string[];
+  f?: PositionalFunction;
+  grad?: PositionalFunction;
+  valueAndGrad?: PositionalFunction;
+  loss?: PositionalFunction;
+  forward?: PositionalFunction;
+  backward?: PositionalFunction;
+}
 
 function brand<T extends object, K extends Declaration['kind']>(kind: K, spec: T, allowed: string[]) {
   if (typeof spec !== 'object' || spec === null) throw new TypeError(`gradlens: ${kind}() takes an object`);
@@ -129,17 +164,23 @@ function brand<T extends object, K extends Declaration['kind']>(kind: K, spec: T
 }
 
 /** A scalar function of named inputs and its gradient. */
-export function fn<A extends object>(spec: FnSpec<A>): FnDeclaration<A> {
+export function fn<A extends object>(spec: FnSpec<A>): FnDeclaration<A>;
+export function fn<A extends object>(spec: PositionalSpec<A> & { at: A | (() => A) }): FnDeclaration<A>;
+export function fn<A extends object>(spec: FnSpec<A> | PositionalSpec<A>): FnDeclaration<A> {
   return brand('fn', spec, ['at', 'wrt', 'f', 'grad', 'valueAndGrad']) as unknown as FnDeclaration<A>;
 }
 
 /** A layer with forward and backward (cs231n style), checked as vector-Jacobian products. */
-export function layer<A extends object, Out = any, Cache = any>(spec: LayerSpec<A, Out, Cache>): LayerDeclaration<A> {
+export function layer<A extends object, Out, Cache = Materialize<InputsOf<A>>>(spec: LayerSpec<A, Out, Cache>): LayerDeclaration<A>;
+export function layer<A extends object>(spec: PositionalSpec<A> & { at: A | (() => A); forward: PositionalFunction; backward: PositionalFunction }): LayerDeclaration<A>;
+export function layer<A extends object>(spec: LayerSpec<A> | PositionalSpec<A>): LayerDeclaration<A> {
   return brand('layer', spec, ['at', 'wrt', 'forward', 'backward']) as unknown as LayerDeclaration<A>;
 }
 
 /** A network: parameters grouped by layer, a scalar loss and its gradient tree. */
-export function model<P extends object, D = undefined>(spec: ModelSpec<P, D>): ModelDeclaration<P, D> {
+export function model<P extends object, D = undefined>(spec: ModelSpec<P, D>): ModelDeclaration<P, D>;
+export function model<P extends object, D = undefined>(spec: PositionalSpec<P> & { params: P | (() => P) }): ModelDeclaration<P, D>;
+export function model<P extends object, D = undefined>(spec: ModelSpec<P, D> | PositionalSpec<P>): ModelDeclaration<P, D> {
   return brand('model', spec, ['params', 'data', 'wrt', 'loss', 'grad', 'valueAndGrad']) as unknown as ModelDeclaration<P, D>;
 }
 

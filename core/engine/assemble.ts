@@ -383,6 +383,8 @@ function summarize(status: Status, tensors: TensorResult[], findings: Finding[])
           : t.failing
             ? `${t.failing} of ${t.checked} elements wrong`
             : `wrong along ${blocks > 1 ? `${blocks} blocks' directions` : 'random directions'}`;
+        // NaN/Inf elements have no relative error: a 'max rel. err' of the finite rest would read as agreement.
+        if (t.nonFinite) return `${name} ${what} (${t.nonFinite} NaN/Inf element${t.nonFinite > 1 ? 's' : ''})`;
         return t.checked ? `${name} ${what} (max rel. err ${formatErr(t.maxRelErr)})` : `${name} ${what} (directions only)`;
       })
       .join('; ');
@@ -441,8 +443,22 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
       });
     }
   }
+  // A gradient that is zero because the code zeroed its own inputs in place is a mutation, not a missing write.
+  const mutation = findings.find((f) => f.code === 'mutates-input');
+  if (mutation) {
+    for (const t of tensors) {
+      const cols = t.elements;
+      const failing = cols ? cols.state.flatMap((st, i) => (st === 'fail' ? [cols.analytic[i]] : [])) : [];
+      // Every failing element 0 (other patterns, like a fitted λ·W, can fit zeros by accident).
+      if (!failing.length || failing.some((a) => a !== 0)) continue;
+      t.hints = [{ code: 'zero', support: 1, message: `${t.gradientKey || t.path} is 0 where the numerical gradient is not, and the code writes into its inputs (${mutation.message.split(';')[0]}): it zeroed data it still needed; copy an input before changing it` }];
+    }
+  }
   let status: Status = 'pass';
-  if (!raw.checked || findings.some((f) => f.severity === 'error' && !f.tensor)) status = 'error';
+  // A check stopped at its limit keeps its verdict when what it measured already shows a wrong gradient.
+  const measuredFail = !!meta.partial && tensors.some((t) => t.status === 'fail');
+  if (measuredFail) status = 'fail';
+  else if (!raw.checked || findings.some((f) => f.severity === 'error' && !f.tensor)) status = 'error';
   else if (tensors.some((t) => t.status === 'fail')) status = 'fail';
   else if (tensors.some((t) => t.status === 'error') || findings.some((f) => f.severity === 'error')) status = 'error';
   else if (tensors.some((t) => t.status === 'warn') || findings.some((f) => f.severity === 'warning')) status = 'warn';

@@ -13,6 +13,7 @@ import { buildProblem, ProblemError, resolveOptions, type Param, type Problem } 
 import { emptyElements, sliceElements, type RawCheck, type RawDirection, type RawElements, type RawTensor, type TargetRanges } from './raw';
 import { sampleIndices, searchDirections } from './search';
 import { UserCodeError } from './user-code';
+import { DEFAULT_TIME_LIMIT_MS } from '../defaults';
 
 /** Auto mode checks every element when that costs at most this much evaluation time (ms, all workers together)… */
 export const AUTO_FULL_MS = 2_000;
@@ -25,8 +26,8 @@ const DEFER_MIN_MS = 400;
 /** Shares of the time limit: the search narrows until the first, element checks run until the second. */
 const SEARCH_SHARE = 0.65;
 const ELEMENT_SHARE = 0.85;
-/** When no time limit is given (in-process use). */
-const DEFAULT_BUDGET_MS = 60_000;
+/** When no time limit is given (in-process use): the default time limit. */
+const DEFAULT_BUDGET_MS = DEFAULT_TIME_LIMIT_MS;
 /** Tensors up to this size send their values and analytic gradient along, for whole-tensor hints. */
 const HINT_DATA_LIMIT = 200_000;
 /** Past this much evaluation time (ms), a valueAndGrad that computes its gradient every time is worth a word. */
@@ -132,8 +133,9 @@ export class Checker {
     return performance.now() - this.started > SEARCH_SHARE * this.budgetMs;
   }
 
+  /** Past the element share of the budget, counting the next element (up to 8 evaluations) as spent already. */
   elementsOver(): boolean {
-    return performance.now() - this.started > ELEMENT_SHARE * this.budgetMs;
+    return performance.now() - this.started + 8 * this.problem.baselineMs > ELEMENT_SHARE * this.budgetMs;
   }
 
   /** Names the stage and the evaluations still planned in it; reports progress a few times a second. */

@@ -16,20 +16,24 @@ import { PartialRaw } from './partial';
 import type { Mode } from '../report/types';
 import type { CheckEvent, CheckPayload, ListedDeclaration } from './worker-handlers';
 import { PHASE_WORDS } from './user-code';
-
-const DEFAULT_TIME_LIMIT_MS = 60_000;
-/** Loading a bundle (running its top level) gets this long. */
-const LOAD_TIME_LIMIT_MS = 20_000;
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_MODE, DEFAULT_TIME_LIMIT_MS, LOAD_TIME_LIMIT_MS, MAX_DEFAULT_WORKERS } from '../defaults';
 
 export function defaultWorkers(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, cores));
 }
 
 
+/** "running backward", "loading the file", "building the inputs": what a phase was doing, after "while". */
+export function phaseWhile(phase: string): string {
+  const words = PHASE_WORDS[phase as keyof typeof PHASE_WORDS];
+  if (!words) return `running ${phase}`;
+  return phase === 'load' || phase === 'setup' ? words : `running ${words}`;
+}
+
 /** What a worker-level failure (time-out, memory, exit, crash) means for a declaration. */
 export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limits: { timeLimitMs: number; memoryLimitMb: number }, measured = 0): Finding {
-  const during = outcome.phase ? ` while running ${PHASE_WORDS[outcome.phase as keyof typeof PHASE_WORDS] ?? outcome.phase}` : '';
+  const during = outcome.phase ? ` while ${phaseWhile(outcome.phase)}` : '';
   const base = { severity: 'error' as const, ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.phase ? { phase: outcome.phase } : {}) };
   switch (outcome.kind) {
     case 'timeout':
@@ -55,6 +59,18 @@ export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limi
   }
 }
 
+/** Declarations in the order they appear in their file (static discovery's ranges); any it did not find go last. */
+export function inSourceOrder<T extends { name: string }>(declarations: T[], discovered: Map<string, { range: SourceRange }>): T[] {
+  const at = (d: T) => {
+    const range = discovered.get(d.name)?.range;
+    return range ? range.start.line * 1e6 + range.start.column : Infinity;
+  };
+  return declarations
+    .map((d, i) => ({ d, i, at: at(d) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.d);
+}
+
 /** Smallest element count worth a second process (below it, starting the other worker's copy costs more). */
 const SPLIT_MIN_ELEMENTS = 64;
 
@@ -63,7 +79,7 @@ const SPLIT_MIN_ELEMENTS = 64;
  * and fast checks run as one job that measures its own cost and hands long element lists back to be spread.
  */
 export function worthSplitting(decl: ListedDeclaration, modeOverride?: Mode): boolean {
-  const mode = modeOverride ?? decl.mode ?? 'auto';
+  const mode = modeOverride ?? decl.mode ?? DEFAULT_MODE;
   const n = decl.elements;
   if (mode !== 'full' && mode !== 'sample') return false;
   return n === undefined || n >= SPLIT_MIN_ELEMENTS;
@@ -76,7 +92,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions = {}) {
     this.workers = Math.max(1, options.workers ?? defaultWorkers());
-    this.memoryLimitMb = options.memoryLimitMb ?? 2048;
+    this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
   }
 
   get workerCount(): number {
@@ -117,7 +133,8 @@ export class Engine {
       result.findings.push(outcomeFinding(listed, { timeLimitMs: LOAD_TIME_LIMIT_MS, memoryLimitMb: this.memoryLimitMb }));
       return result;
     }
-    const wanted = request.names ? listed.result.filter((d) => request.names!.includes(d.name)) : listed.result;
+    // The bundle lists exports alphabetically (esbuild sorts them): report them in source order, as written.
+    const wanted = inSourceOrder(request.names ? listed.result.filter((d) => request.names!.includes(d.name)) : listed.result, discovered);
     if (request.names) {
       for (const name of request.names.filter((n) => !listed.result.some((d) => d.name === n))) {
         result.findings.push({ severity: 'error', code: 'not-a-declaration', message: `'${name}' is not an exported fn/layer/model declaration of ${path.basename(file)}` });
@@ -204,7 +221,7 @@ export class Engine {
       seen.add(f.kind);
       extraFindings.push(outcomeFinding(f, { timeLimitMs, memoryLimitMb: this.memoryLimitMb }, measured));
     }
-    const raw: RawCheck = ok.length ? mergeShards(ok) : emptyRaw(decl, overrides.mode ?? 'auto', shards);
+    const raw: RawCheck = ok.length ? mergeShards(ok) : emptyRaw(decl, overrides.mode ?? decl.mode ?? DEFAULT_MODE, shards);
     if (failures.length && ok.length) {
       raw.checked = ok.some((r) => r.checked);
       raw.stoppedEarly = true;

@@ -3,6 +3,7 @@
 // does wrong on the way (throws, wrong shapes, missing keys, NaN, mutation, non-determinism) becomes a finding.
 
 import type { Declaration, FnDeclaration, LayerDeclaration, ModelDeclaration } from '../contract/declarations';
+import { callPlanned, planCall, type CallPlan } from '../contract/calls';
 import { hashString, mixSeeds, Rng } from '../contract/random';
 import { isTensorValue, type DType } from '../contract/tensor';
 import type { DeclarationKind, Finding, Mode } from '../report/types';
@@ -119,34 +120,97 @@ function fail(...findings: Finding[]): never {
   throw new ProblemError(findings);
 }
 
-/** Calls user code; turns what it throws into a finding that stops the check. */
-function call<T>(phase: Phase, seed: number, body: (ctx: Ctx) => T): T {
+/** Calls user code; turns what it throws into a finding that stops the check (saying how it was called). */
+function call<T>(phase: Phase, seed: number, body: (ctx: Ctx) => T, how?: string): T {
   try {
     return runUserCode(phase, seed, () => body(new Ctx(seed, phase)));
   } catch (e) {
-    if (e instanceof UserCodeError) fail(e.finding);
+    if (e instanceof UserCodeError) fail(how ? { ...e.finding, message: `${e.finding.message} (${how})` } : e.finding);
     throw e;
   }
 }
 
-function scalarOf(value: unknown, what: string, phase: Phase): number {
+/** What each role is expected to return, for messages about a call that failed or returned something else. */
+const EXPECTED: Record<string, string> = {
+  forward: 'expected back the output, { out, cache } or [out, cache]',
+  backward: 'expected back the gradients: { dx, dw, … } by input name, or [dx, dw, …] in the order of the inputs',
+  f: 'expected back one number',
+  loss: 'expected back one number',
+  grad: 'expected back the gradients: { dx, … } by input name, or in the order of the inputs',
+  valueAndGrad: 'expected back [value, grads], { value, grad } or { loss, dx, … }',
+};
+
+/** A user function and the way it is called (its own parameters decide: see core/contract/calls.ts). */
+interface Callable {
+  fn: UserFn;
+  plan: CallPlan;
+  role: string;
+}
+
+function callable(fn: UserFn, role: string, inputs: string[], explicit: string[] | undefined, objectArgs: string): Callable {
+  const name = typeof fn.name === 'string' && fn.name && fn.name !== role && /^[A-Za-z_$][\w$]*$/.test(fn.name) ? fn.name : role;
+  return { fn, role, plan: planCall(fn, name, inputs, explicit, objectArgs) };
+}
+
+/** "called as affineForward(x, w, b); expected back …" */
+function how(c: Callable): string {
+  return `called as ${c.plan.signature}; ${EXPECTED[c.role] ?? ''}`.trim();
+}
+
+function invoke(c: Callable, phase: Phase, seed: number, values: Record<string, unknown>, objectArgs: unknown[]): unknown {
+  return call(phase, seed, (ctx) => callPlanned(c.plan, c.fn as (...a: unknown[]) => unknown, values, objectArgs, ctx), how(c));
+}
+
+function scalarOf(value: unknown, what: string, phase: Phase, called?: string): number {
   let v = value;
   if (typeof v !== 'number' && isTensorValue(v)) {
     const read = readTensor(v);
     if (typeof read !== 'string' && read.data.length === 1) v = read.data[0];
   }
-  if (typeof v !== 'number') fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number`, { phase }));
+  if (typeof v !== 'number') fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number${called ? ` (${called})` : ''}`, { phase }));
   return v;
 }
 
-/** Splits valueAndGrad's [value, grads] or { value, grad }. */
-function splitValueAndGrad(result: unknown, phase: Phase): { value: unknown; grads: unknown } {
+/** Keys a value-and-gradient object may carry its value under (cs231n's loss, Coursera's J). */
+const VALUE_KEYS = ['value', 'loss', 'J', 'cost'];
+
+/**
+ * Splits valueAndGrad's result: [value, grads], [value, g1, g2, …] (gradients in input order), { value, grad },
+ * { loss, grads } or cs231n's { loss, dx, … } (every other key a gradient).
+ */
+function splitValueAndGrad(result: unknown, phase: Phase, called?: string): { value: unknown; grads: unknown } {
   if (Array.isArray(result) && result.length === 2) return { value: result[0], grads: result[1] };
-  if (typeof result === 'object' && result !== null && 'value' in result && ('grad' in result || 'grads' in result)) {
-    const r = result as { value: unknown; grad?: unknown; grads?: unknown };
-    return { value: r.value, grads: r.grad ?? r.grads };
+  if (Array.isArray(result) && result.length > 2 && typeof result[0] === 'number') return { value: result[0], grads: result.slice(1) };
+  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    const r = result as Record<string, unknown>;
+    const key = VALUE_KEYS.find((k) => k in r);
+    if (key !== undefined) {
+      if ('grad' in r || 'grads' in r) return { value: r[key], grads: r.grad ?? r.grads };
+      const rest: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) if (k !== key) rest[k] = v;
+      if (Object.keys(rest).length) return { value: r[key], grads: rest };
+    }
   }
-  fail(error('bad-declaration', `valueAndGrad returned ${describe(result)}; expected [value, grads] or { value, grad }`, { phase }));
+  fail(error('bad-declaration', `valueAndGrad returned ${describe(result)}; expected [value, grads], { value, grad } or { loss, dx, … }${called ? ` (${called})` : ''}`, { phase }));
+}
+
+/**
+ * A tuple of gradients ([dx, dw, db]) keyed by the inputs it stands for: the checked inputs in order when it has
+ * as many entries, else every input in order. Anything else is returned as it is.
+ */
+function keyTuple(grads: unknown, params: Param[], inputOrder: string[]): unknown {
+  if (!Array.isArray(grads) || grads.length === 0 || !grads.every((g) => isTensorValue(g) && typeof g !== 'number')) return grads;
+  // One checked input: a nested array is that tensor itself unless only its first entry has the input's size.
+  if (params.length === 1) {
+    const whole = readTensor(grads);
+    if (typeof whole !== 'string' && whole.data.length === params[0].slot.size) return grads;
+    if (grads.length !== 1) return grads;
+  }
+  const names = grads.length === params.length ? params.map((p) => p.path) : grads.length === inputOrder.length ? inputOrder : null;
+  if (!names) return grads;
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => (out[n] = grads[i]));
+  return out;
 }
 
 export function buildProblem(decl: Declaration, name: string, overrides: CheckOverrides = {}): Problem {
@@ -215,7 +279,8 @@ export function lookupGradient(grads: unknown, path: string, single: boolean): {
     const seg = segments[i];
     const last = i === segments.length - 1;
     const options = last ? [seg, `d${seg}`, `d${seg[0].toUpperCase()}${seg.slice(1)}`] : [seg, `d${seg}`];
-    const hit = options.find((o) => obj[o] !== undefined);
+    // Python-style names in any case: 'dw' for an input W, 'dW' for w.
+    const hit = options.find((o) => obj[o] !== undefined) ?? (last ? Object.keys(obj).find((k) => obj[k] !== undefined && options.some((o) => o.toLowerCase() === k.toLowerCase())) : undefined);
     if (hit === undefined) return null;
     keys.push(hit);
     node = obj[hit];
@@ -230,7 +295,8 @@ function gradientKeys(grads: unknown, prefix = ''): string[] {
 }
 
 /** Attaches the analytic gradients (one `grads` per objective) to the params, recording every mismatch. */
-function attachGradients(params: Param[], gradsPerObjective: unknown[], findings: Finding[], phase: Phase, fnName: string): void {
+function attachGradients(params: Param[], gradsPerObjective: unknown[], findings: Finding[], phase: Phase, fnName: string, inputOrder: string[] = []): void {
+  gradsPerObjective = gradsPerObjective.map((g) => keyTuple(g, params, inputOrder));
   const single = params.length === 1;
   const used = new Set<string>();
   for (const p of params) {
@@ -341,6 +407,8 @@ function assemble(args: {
   findings: Finding[];
   objective: (out: Float64Array, magnitude: Float64Array | null) => void;
   analytic: () => { grads: unknown[]; fnName: string; phase: Phase };
+  /** Top-level input names in order, for gradients returned as a tuple ([dx, dw, db]). */
+  inputOrder?: string[];
   /** Whether evaluating the value also computed a gradient (a valueAndGrad that ignores ctx.wantsGradient). */
   valueCarriesGradient?: () => boolean;
 }): Problem {
@@ -396,7 +464,7 @@ function assemble(args: {
       phase: analytic.phase,
     });
   }
-  attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName);
+  attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName, args.inputOrder);
   if (options.dtype === 'float64' && params.some((p) => p.analytic) && params.every((p) => !p.analytic || p.analytic.every(float32Valued))) {
     findings.push({
       severity: 'warning',
@@ -469,19 +537,25 @@ type UserFn = (...args: never[]) => unknown;
 function scalarParts(
   spec: { value?: UserFn; grad?: UserFn; valueAndGrad?: UserFn },
   valueName: 'f' | 'loss',
-  args: unknown[],
+  objectArgs: unknown[],
+  values: Record<string, unknown>,
+  explicit: string[] | undefined,
   seed: number,
 ): Pick<Parameters<typeof assemble>[0], 'objective' | 'analytic' | 'valueCarriesGradient'> {
-  const invoke = (fn: UserFn, phase: Phase) => call(phase, seed, (ctx) => (fn as (...a: unknown[]) => unknown)(...args, ctx));
+  const names = Object.keys(values);
+  const shown = valueName === 'f' ? 'inputs' : 'params, data';
+  const valueFn = spec.value ? callable(spec.value, valueName, names, explicit, shown) : undefined;
+  const both = spec.valueAndGrad ? callable(spec.valueAndGrad, 'valueAndGrad', names, explicit, shown) : undefined;
+  const gradFn = spec.grad ? callable(spec.grad, 'grad', names, explicit, shown) : undefined;
   const valueCarriesGradient = { seen: false };
   const value = (): number => {
-    if (spec.value) return scalarOf(invoke(spec.value, valueName), valueName, valueName);
+    if (valueFn) return scalarOf(invoke(valueFn, valueName, seed, values, objectArgs), valueFn.plan.signature, valueName, how(valueFn));
     // Only the value is wanted: a valueAndGrad that honours ctx.wantsGradient returns [value, undefined] (or the value).
-    const result = invoke(spec.valueAndGrad!, valueName);
+    const result = invoke(both!, valueName, seed, values, objectArgs);
     if (typeof result === 'number') return result;
-    const split = splitValueAndGrad(result, valueName);
+    const split = splitValueAndGrad(result, valueName, how(both!));
     if (split.grads !== undefined && split.grads !== null) valueCarriesGradient.seen = true;
-    return scalarOf(split.value, 'valueAndGrad', valueName);
+    return scalarOf(split.value, both!.plan.signature, valueName, how(both!));
   };
   return {
     valueCarriesGradient: () => valueCarriesGradient.seen,
@@ -490,10 +564,18 @@ function scalarParts(
       if (magnitude) magnitude[0] = Math.abs(out[0]);
     },
     analytic: () => {
-      if (spec.grad) return { grads: [invoke(spec.grad, 'grad')], fnName: 'grad', phase: 'grad' };
-      return { grads: [splitValueAndGrad(invoke(spec.valueAndGrad!, 'grad'), 'grad').grads], fnName: 'valueAndGrad', phase: 'grad' };
+      if (gradFn) return { grads: [invoke(gradFn, 'grad', seed, values, objectArgs)], fnName: gradFn.plan.style === 'positional' ? gradFn.plan.signature : 'grad', phase: 'grad' };
+      const split = splitValueAndGrad(invoke(both!, 'grad', seed, values, objectArgs), 'grad', how(both!));
+      return { grads: [split.grads], fnName: both!.plan.style === 'positional' ? both!.plan.signature : 'valueAndGrad', phase: 'grad' };
     },
   };
+}
+
+/** Top-level named values of one or more input trees (for positional calls). */
+export function namedValues(...trees: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const t of trees) if (typeof t === 'object' && t !== null && !Array.isArray(t) && !isTensorValue(t)) Object.assign(out, t);
+  return out;
 }
 
 function requireScalarFunctions(kind: 'fn' | 'model', valueName: 'f' | 'loss', spec: { value?: unknown; grad?: unknown; valueAndGrad?: unknown }): void {
@@ -516,7 +598,8 @@ function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): P
     allSlots: inputs.slots,
     params: makeParams(chosen, 'fn', false),
     findings,
-    ...scalarParts({ value: decl.f as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'f', [inputs.value], options.seed),
+    inputOrder: Object.keys(namedValues(inputs.value)),
+    ...scalarParts({ value: decl.f as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'f', [inputs.value], namedValues(inputs.value), decl.args, options.seed),
   });
 }
 
@@ -536,7 +619,8 @@ function buildModel(decl: ModelDeclaration, name: string, options: ResolvedOptio
     allSlots: [...params.slots, ...data.slots],
     params: makeParams(chosen, 'model', topLevelTensors),
     findings,
-    ...scalarParts({ value: decl.loss as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'loss', [params.value, data.value], options.seed),
+    inputOrder: Object.keys(namedValues(params.value)),
+    ...scalarParts({ value: decl.loss as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'loss', [params.value, data.value], namedValues(params.value, data.value), decl.args, options.seed),
   });
 }
 
@@ -555,7 +639,10 @@ function isPlainData(value: unknown, depth = 0): boolean {
 }
 
 /** forward's result: the output, and the cache when it returned { out, cache }. */
-function splitForward(result: unknown, inputs: unknown): { out: unknown; cache: unknown } {
+export function splitForward(result: unknown, inputs: unknown, positional = false): { out: unknown; cache: unknown } {
+  // cs231n's `return out, cache` is [out, cache] in TypeScript: a positional forward's pair that is not itself
+  // one numeric tensor (its first entry is not a number).
+  if (positional && Array.isArray(result) && result.length === 2 && typeof result[0] !== 'number') return { out: result[0], cache: result[1] };
   if (typeof result === 'object' && result !== null && !Array.isArray(result) && !isTensorValue(result) && 'out' in result) {
     const keys = Object.keys(result);
     if (keys.every((key) => key === 'out' || key === 'cache')) {
@@ -575,9 +662,14 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
   const params = makeParams(chosen, 'layer', false);
   const seed = options.seed;
   const k = options.douts;
+  const values = namedValues(inputs.value);
+  const forwardFn = callable(decl.forward as UserFn, 'forward', Object.keys(values), decl.args, 'inputs');
+  const backwardFn = callable(decl.backward as UserFn, 'backward', [], undefined, 'dout, cache');
+  const positional = forwardFn.plan.style === 'positional';
+  const runForward = () => splitForward(invoke(forwardFn, 'forward', seed, values, [inputs.value]), inputs.value, positional);
 
   const before = snapshot(inputs.slots);
-  const probe = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+  const probe = runForward();
   // Undo any writes into the inputs here; the common frame detects and reports them on its own first call. A
   // cache that may alias inputs the forward wrote into is not reused after the undo.
   const probeWrote = changedSince(inputs.slots, before).length > 0;
@@ -596,7 +688,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
   });
 
   const objective = (out: Float64Array, magnitude: Float64Array | null) => {
-    const result = splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+    const result = runForward();
     out.fill(0);
     magnitude?.fill(0);
     try {
@@ -613,6 +705,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
     name,
     options,
     k,
+    inputOrder: Object.keys(values),
     allSlots: inputs.slots,
     params,
     findings,
@@ -622,7 +715,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
       const pristine = snapshot(inputs.slots);
       const fresh = () => {
         restore(inputs.slots, pristine);
-        return splitForward(call('forward', seed, (ctx) => decl.forward(inputs.value as never, ctx)), inputs.value);
+        return runForward();
       };
       // Each backward gets a cache of its own, so one that consumes or edits its cache cannot leak into the next:
       // copies of the first forward pass's cache when it is plain data, another forward pass each otherwise.
@@ -630,9 +723,10 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
       for (let j = 0; j < k; j++) {
         const cache = copyable ? structuredClone(probe.cache) : fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
-        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, cache as never, ctx)));
+        // backward(dout, cache, ctx) is positional by nature: the cache is what the student's own forward returned.
+        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, cache as never, ctx), `called as ${backwardFn.plan.style === 'object' ? 'backward' : backwardFn.fn.name || 'backward'}(dout, cache); ${EXPECTED.backward}`));
       }
-      return { grads, fnName: 'backward', phase: 'backward' as Phase };
+      return { grads, fnName: positional ? `${backwardFn.fn.name || 'backward'}(dout, cache)` : 'backward', phase: 'backward' as Phase };
     },
   });
 }

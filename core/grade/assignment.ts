@@ -4,7 +4,6 @@
 // only ever loaded in a trusted child process; students' processes receive plain data derived from it.
 // Every element of every gradient is checked (mode 'full'), so partial credit never depends on sampling.
 
-import type { Ctx, Gradients, LayerSpec } from '../contract/declarations';
 import type { DType } from '../contract/tensor';
 
 /** Gradescope's visibility values (https://gradescope-autograders.readthedocs.io/en/latest/specs/). */
@@ -16,6 +15,14 @@ export type Visibility = 'hidden' | 'after_due_date' | 'after_published' | 'visi
  * over the checked gradients.
  */
 export type TaskPoints = number | Record<string, number>;
+
+/**
+ * The instructor's reference function, called the way the students' are: the object style of the model-file
+ * contract (forward(inputs, ctx), valueAndGrad(inputs, ctx) → [value, grads]) or positional homework style
+ * (affineForward(x, w, b) → [out, cache], softmaxLoss(x, y) → { loss, dx }); see docs/grading.md.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ReferenceFunction = (...args: any[]) => any;
 
 interface TaskBase {
   /** Shown in feedback, gradebooks and Gradescope; unique within the assignment. */
@@ -35,30 +42,35 @@ interface TaskBase {
   /** Wall-clock limit for this task in one submission (ms); the assignment's default otherwise. */
   timeLimit?: number;
   visibility?: Visibility;
+  /**
+   * How the student's forward (layer) or value function (fn, model) takes the inputs, for positional homework:
+   * `['x', 'w', 'b']` calls `affineForward(x, w, b)`. Without it the function's own parameter names decide
+   * (parameters named like the inputs are passed those inputs; otherwise it gets the inputs object).
+   */
+  args?: string[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tasks of any input shape share one list
 export interface FnTask<A extends object = any> extends TaskBase {
   kind: 'fn';
   /** Names of the student's exports: f and grad, or valueAndGrad. */
   exports: { f?: string; grad?: string; valueAndGrad?: string };
   at: A | (() => A);
   wrt?: string[];
-  reference?: {
-    f?: (inputs: any, ctx: Ctx) => number;
-    grad?: (inputs: any, ctx: Ctx) => Gradients;
-    valueAndGrad?: (inputs: any, ctx: Ctx) => [number, Gradients] | { value: number; grad: Gradients };
-  };
+  reference?: { f?: ReferenceFunction; grad?: ReferenceFunction; valueAndGrad?: ReferenceFunction };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as FnTask
 export interface LayerTask<A extends object = any> extends TaskBase {
   kind: 'layer';
   /** Names of the student's exports: forward(inputs, ctx) → out | { out, cache }; backward(dout, cache, ctx) → grads. */
   exports: { forward: string; backward: string };
   at: A | (() => A);
   wrt?: string[];
-  reference?: { forward: LayerSpec<any>['forward']; backward: LayerSpec<any>['backward'] };
+  reference?: { forward: ReferenceFunction; backward: ReferenceFunction };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as FnTask
 export interface ModelTask<P extends object = any, D = any> extends TaskBase {
   kind: 'model';
   /** Names of the student's exports: loss and grad, or valueAndGrad. */
@@ -66,11 +78,7 @@ export interface ModelTask<P extends object = any, D = any> extends TaskBase {
   params: P | (() => P);
   data?: D | (() => D);
   wrt?: string[];
-  reference?: {
-    loss?: (params: any, data: any, ctx: Ctx) => number;
-    grad?: (params: any, data: any, ctx: Ctx) => Gradients;
-    valueAndGrad?: (params: any, data: any, ctx: Ctx) => [number, Gradients] | { value: number; grad: Gradients };
-  };
+  reference?: { loss?: ReferenceFunction; grad?: ReferenceFunction; valueAndGrad?: ReferenceFunction };
 }
 
 export type Task = FnTask | LayerTask | ModelTask;
@@ -167,11 +175,21 @@ function validateTask(task: Task): string[] {
   }
   if (task.visibility !== undefined && !VISIBILITIES.includes(task.visibility)) problems.push(`visibility must be one of ${VISIBILITIES.join(', ')}`);
   if (task.timeLimit !== undefined && !(task.timeLimit > 0)) problems.push('timeLimit must be a positive number of milliseconds');
+  if (task.args !== undefined) {
+    const inputs = task.kind === 'model' ? [...Object.keys(resolved(task.params)), ...Object.keys(resolved(task.data) ?? {})] : Object.keys(resolved((task as FnTask).at));
+    if (!Array.isArray(task.args) || !task.args.every((a) => typeof a === 'string')) problems.push('args must be a list of input names');
+    else for (const a of task.args.filter((a) => !inputs.includes(a))) problems.push(`args names '${a}', which is not an input (inputs: ${inputs.join(', ')})`);
+  }
   const ft = task.forwardTolerance;
   if (ft !== undefined && ((ft.rtol !== undefined && !(ft.rtol >= 0)) || (ft.atol !== undefined && !(ft.atol >= 0)))) {
     problems.push('forwardTolerance.rtol and .atol must be non-negative');
   }
   return problems;
+}
+
+/** Inputs given as a function are not called here (instructor code runs once, when planned): no names then. */
+function resolved(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 }
 
 /** Which roles a kind needs: a layer both functions; fn and model a value and a gradient. */

@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import pc from 'picocolors';
 import { runAutograder, autograderRoot } from './autograder';
 import { buildGradescopeBundle } from './bundle';
+import { describeDenials } from './grade-task';
 import { gradeClass, type GradeProgress } from './grader';
 import { roundScore } from './results';
 import { listSubmissions } from './submissions';
@@ -111,6 +112,11 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
       `${run.result.assignment}: ${run.result.students.length} submissions, mean ${mean.toFixed(1)} / ${roundScore(run.result.maxScore)}` +
         ` (${run.graded} graded, ${run.reused} already graded; ${(run.timeMs / 1000).toFixed(1)} s${run.graded ? `, ${perMinute.toFixed(0)} submissions/min` : ''})\n`,
     );
+    const refused = run.result.students.flatMap((st) => st.tasks.filter((t) => t.denials?.length).map((t) => `${st.student} · ${t.name}: ${describeDenials(t.denials!)}`));
+    if (refused.length) {
+      process.stdout.write(pc.yellow(`refused accesses (each costs its task all points):\n`));
+      for (const line of refused) process.stdout.write(`  ${line}\n`);
+    }
     for (const file of run.files) process.stdout.write(`  ${path.relative(process.cwd(), file) || file}\n`);
     process.stdout.write(`  ${path.relative(process.cwd(), path.join(flags.out, 'students')) || 'students'}/<student>/ (feedback.txt, feedback.html, report.html, results.json)\n`);
   } finally {

@@ -7,6 +7,8 @@ import { mixSeeds, Rng } from '../contract/random';
 import type { CheckOverrides } from '../engine/api';
 import { materializeInputs } from '../engine/inputs';
 import { runUserCode, UserCodeError } from '../engine/user-code';
+import { namedValues, splitForward } from '../engine/problem';
+import { callPlanned, planCall } from '../contract/calls';
 import { flattenOutput } from './output';
 import type { SubmissionReply, TaskPayload } from './plan';
 
@@ -22,6 +24,7 @@ export function declarationFor(payload: TaskPayload, functions: Record<string, u
     ...(payload.dtype ? { dtype: payload.dtype } : {}),
     ...(payload.douts ? { douts: payload.douts } : {}),
     ...(payload.wrt ? { wrt: payload.wrt } : {}),
+    ...(payload.args ? { args: payload.args } : {}),
     seed: payload.seed,
     mode: 'full' as const,
   };
@@ -47,43 +50,46 @@ export function forwardOutput(payload: TaskPayload, functions: Record<string, un
   const dtype = payload.dtype ?? 'float64';
   const seed = payload.seed;
   try {
-    // Inputs are materialized exactly as the engine does (same seed, same roots), so both sides see the same point.
+    // Inputs are materialized exactly as the engine does (same seed, same roots), so both sides see the same point,
+    // and the functions are called the way the engine calls them (positional homework included).
     if (payload.kind === 'layer') {
       const inputs = materializeInputs(payload.inputs, seed, dtype, 'at');
-      const result = runUserCode('forward', seed, () => (functions.forward as (i: unknown, c: unknown) => unknown)(inputs.value, plainCtx(seed, 'forward')));
-      return flattenOutput(splitOut(result), 'out');
+      const forward = functions.forward as UserFunction;
+      const values = namedValues(inputs.value);
+      const plan = planCall(forward, forward.name || 'forward', Object.keys(values), payload.args, 'inputs');
+      const result = runUserCode('forward', seed, () => callPlanned(plan, forward, values, [inputs.value], plainCtx(seed, 'forward')));
+      return flattenOutput(splitForward(result, inputs.value, plan.style === 'positional').out, 'out');
     }
     const at = materializeInputs(payload.inputs, seed, dtype, payload.kind === 'model' ? 'params' : 'at');
     const data = payload.kind === 'model' && payload.data !== undefined ? materializeInputs(payload.data, seed, dtype, 'data').value : undefined;
-    const valueFn = functions[payload.kind === 'fn' ? 'f' : 'loss'] as ((...a: unknown[]) => unknown) | undefined;
+    const valueFn = functions[payload.kind === 'fn' ? 'f' : 'loss'] as UserFunction | undefined;
+    const fnToCall = valueFn ?? (functions.valueAndGrad as UserFunction);
     const phase = payload.kind === 'fn' ? 'f' : 'loss';
-    const args = payload.kind === 'model' ? [at.value, data] : [at.value];
-    const result = valueFn
-      ? runUserCode(phase, seed, () => valueFn(...args, plainCtx(seed, phase)))
-      : firstOf(runUserCode(phase, seed, () => (functions.valueAndGrad as (...a: unknown[]) => unknown)(...args, plainCtx(seed, phase))));
-    return flattenOutput(result, 'value');
+    const objectArgs = payload.kind === 'model' ? [at.value, data] : [at.value];
+    const values = namedValues(...objectArgs);
+    const plan = planCall(fnToCall, fnToCall.name || phase, Object.keys(values), payload.args, payload.kind === 'model' ? 'params, data' : 'inputs');
+    const result = runUserCode(phase, seed, () => callPlanned(plan, fnToCall, values, objectArgs, plainCtx(seed, phase)));
+    return flattenOutput(valueFn ? result : valueOfPair(result), 'value');
   } catch (e) {
     if (e instanceof UserCodeError) return { problem: e.finding.message };
     return { problem: e instanceof Error ? e.message : String(e) };
   }
 }
 
-/** forward may return the output or { out, cache } (the engine's rule). */
-function splitOut(result: unknown): unknown {
-  if (typeof result === 'object' && result !== null && !Array.isArray(result) && 'out' in result && Object.keys(result).every((k) => k === 'out' || k === 'cache')) {
-    return (result as { out: unknown }).out;
-  }
-  return result;
-}
+type UserFunction = (...args: unknown[]) => unknown;
 
-function firstOf(result: unknown): unknown {
-  if (Array.isArray(result) && result.length === 2) return result[0];
-  if (typeof result === 'object' && result !== null && 'value' in result) return (result as { value: unknown }).value;
+/** The value part of what a valueAndGrad returned (any of the shapes the engine accepts). */
+function valueOfPair(result: unknown): unknown {
+  if (Array.isArray(result) && result.length >= 2) return result[0];
+  if (typeof result === 'object' && result !== null) {
+    const r = result as Record<string, unknown>;
+    for (const k of ['value', 'loss', 'J', 'cost']) if (k in r) return r[k];
+  }
   return result;
 }
 
 /** A ctx for the single forward call: the same seeded streams the engine's ctx replays. */
 function plainCtx(seed: number, phase: string) {
   const rng = new Rng(mixSeeds(seed, 'ctx'));
-  return { seed, phase, random: () => rng.random(), randn: () => rng.randn(), randint: (lo: number, hi: number) => rng.randint(lo, hi) };
+  return { seed, phase, wantsGradient: false, random: () => rng.random(), randn: () => rng.randn(), randint: (lo: number, hi: number) => rng.randint(lo, hi) };
 }

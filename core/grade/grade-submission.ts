@@ -5,10 +5,11 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileModelFile } from '../runner/compile';
 import { WorkerPool } from '../runner/pool';
-import { failedTask, gradeTask, type TaskContext } from './grade-task';
+import { deniedTask, failedTask, gradeTask, type TaskContext } from './grade-task';
+import type { Denial } from '../runner/denials';
 import { gradescopeResults } from './outputs/gradescope';
 import { studentFeedbackHtml } from './outputs/student-html';
-import type { AssignmentPlan, PlannedTask } from './plan';
+import type { AssignmentPlan, PlannedTask, SubmissionReply } from './plan';
 import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult, type TaskError, type TaskOutcome } from './results';
 import { permissionArgs, type Sandbox } from './sandbox';
 import { hashSubmission, safeName, type ResultStore } from './store';
@@ -130,6 +131,8 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
   const sources = new StudentSources(submission, files, bundleDir);
   const pool = confinedPool(job, bundleDir);
   const tasks: TaskOutcome[] = [];
+  // What happened when a file loaded (a throw, a kill, a refused access at import) costs every task of that file.
+  const atImport = new Map<string, { error: TaskError; denials?: Denial[] } | { denials: Denial[] }>();
   try {
     for (const task of plan.tasks) {
       if (job.signal?.aborted) return null;
@@ -140,12 +143,22 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
         tasks.push(failedTask(ctx, source.error, 0));
         continue;
       }
+      const known = atImport.get(source.bundlePath);
+      if (known) {
+        if ('error' in known) tasks.push({ ...failedTask(ctx, known.error, 0), ...(known.denials ? { denials: known.denials } : {}) });
+        else tasks.push(deniedTask(ctx, known.denials, 0));
+        continue;
+      }
       const outcome = await pool.run(
         { type: 'grade:submission', bundlePath: source.bundlePath, payload: task.payload },
         { timeLimitMs: job.timeLimitMs ?? task.timeLimitMs, signal: job.signal },
       );
       if (!outcome.ok && outcome.kind === 'cancelled' && job.signal?.aborted) return null;
-      tasks.push(gradeTask(ctx, outcome, performance.now() - taskStarted));
+      const graded = gradeTask(ctx, outcome, performance.now() - taskStarted);
+      if (!outcome.ok && outcome.phase === 'load' && graded.error) atImport.set(source.bundlePath, { error: graded.error, ...(graded.denials ? { denials: graded.denials } : {}) });
+      const loadDenials = outcome.ok ? ((outcome.result as SubmissionReply | undefined)?.denials ?? []).filter((d) => d.phase === 'load') : [];
+      if (loadDenials.length) atImport.set(source.bundlePath, { denials: loadDenials });
+      tasks.push(graded);
     }
   } finally {
     await pool.dispose();

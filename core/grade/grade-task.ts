@@ -9,6 +9,7 @@ import type { DeclarationReport, Finding } from '../report/types';
 import { errorFeedback, forwardFeedback, metricText, selfFeedback, tensorFeedback } from './feedback';
 import { compareForward } from './output';
 import type { PlannedTask, SubmissionReply } from './plan';
+import type { Denial } from '../runner/denials';
 import type { ForwardComparison, ScoreItem, TaskError, TaskErrorCode, TaskOutcome } from './results';
 import { earns, itemSlots, slotsWithoutResults, tensorFor } from './score';
 import { gradedAgainstReference } from './substitute';
@@ -59,11 +60,14 @@ export function failedTask(ctx: TaskContext, error: TaskError, timeMs: number): 
 /** The reason for a failed job, in a student's words; access denials are told apart from other throws. */
 export function errorFromOutcome(outcome: Extract<JobOutcome, { ok: false }>, ctx: TaskContext): TaskError {
   const where = outcome.location ? `${relative(outcome.location.file, ctx.dir)}:${outcome.location.start.line + 1}:${outcome.location.start.column + 1}` : undefined;
-  const denied = ACCESS_DENIED.test(`${outcome.message}\n${outcome.stack ?? ''}`);
+  // A kill of another process is a refused access like a read outside the submission: the same rule applies.
+  const killed = outcome.kind === 'exited' && /process\.kill\(/.test(outcome.message);
+  const denied = killed || ACCESS_DENIED.test(`${outcome.message}\n${outcome.stack ?? ''}`);
   const code: TaskErrorCode = denied ? 'access-denied' : (outcome.kind as TaskErrorCode);
-  const during = outcome.phase && !outcome.message.includes(outcome.phase) ? ` (in ${outcome.phase})` : '';
+  const atImport = outcome.phase === 'load';
+  const during = atImport ? ' at import (while the file\'s top-level code ran)' : outcome.phase && !outcome.message.includes(outcome.phase) ? ` (in ${outcome.phase})` : '';
   const message = denied
-    ? `it tried to read, write or start something outside its own submission, which the grader does not allow: ${firstLine(outcome.message)}`
+    ? `${atImport ? 'at import, ' : ''}it tried to ${killed ? 'signal another process' : 'read, write or start something outside its own submission'}, which the grader does not allow: ${firstLine(outcome.message)}`
     : `${FAILURE_WORDS[outcome.kind] ?? outcome.kind}${during}: ${firstLine(outcome.message)}`;
   return { code, message, ...(where ? { where } : {}) };
 }
@@ -97,12 +101,56 @@ function isRawCheck(value: unknown): value is RawCheck {
   return typeof value === 'object' && value !== null && Array.isArray(raw.tensors) && typeof raw.elements === 'object' && raw.elements !== null && Array.isArray(raw.findings);
 }
 
+const DENIAL_WORDS: Record<Denial['kind'], string> = {
+  read: 'read',
+  write: 'write',
+  'child-process': 'start a process',
+  symlink: 'create a link',
+  kill: 'signal another process',
+  other: 'use',
+};
+
+/** "read /x/alice/layers.ts, start a process (ls)" */
+export function describeDenials(denials: Denial[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const d of denials) {
+    const text = `${DENIAL_WORDS[d.kind]}${d.resource ? ` ${d.resource}` : ''}`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    parts.push(text);
+  }
+  return parts.slice(0, 4).join(', ') + (parts.length > 4 ? `, and ${parts.length - 4} more` : '');
+}
+
+/**
+ * The one rule for every kind of refused access (a read outside the submission, a write, a child process, a
+ * link out, a kill of another process), caught by the student's code or not: the task scores 0, and the
+ * access is named in the feedback and the instructor's summary.
+ */
+export function deniedTask(ctx: TaskContext, denials: Denial[], timeMs: number): TaskOutcome {
+  const atImport = denials.every((d) => d.phase === 'load');
+  const error: TaskError = {
+    code: 'access-denied',
+    message: `${atImport ? 'while loading (at import) ' : ''}it tried to ${describeDenials(denials)}, which the grader does not allow (the task scores 0 even when the code catches the refusal)`,
+  };
+  return { ...failedTask(ctx, error, timeMs), denials };
+}
+
 /** Turns one job's outcome into the task's points and feedback. */
 export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number): TaskOutcome {
   const { task } = ctx;
-  if (!outcome.ok) return failedTask(ctx, errorFromOutcome(outcome, ctx), timeMs);
+  if (!outcome.ok) {
+    const error = errorFromOutcome(outcome, ctx);
+    const failed = failedTask(ctx, error, timeMs);
+    if (error.code !== 'access-denied') return failed;
+    const killed = /process\.kill\(/.test(outcome.message);
+    const denial: Denial = { kind: killed ? 'kill' : 'other', call: killed ? 'process.kill' : 'access', ...(outcome.phase ? { phase: outcome.phase } : {}) };
+    return { ...failed, denials: [denial] };
+  }
   const reply = outcome.result;
   if (!isReply(reply)) return failedTask(ctx, { code: 'bad-result', message: 'the submission process sent back something that is not a result' }, timeMs);
+  if (reply.denials?.length) return deniedTask(ctx, reply.denials, timeMs);
   if (reply.missing?.length) {
     const names = reply.missing.map((m) => `'${m}'`).join(', ');
     return failedTask(ctx, { code: 'missing-export', message: `${task.file} does not export the function${reply.missing.length > 1 ? 's' : ''} ${names}` }, timeMs);
@@ -134,12 +182,14 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
 
 /** A forward that matches the reference keeps its points when the backward then failed to run. */
 function withForwardCredit(outcome: TaskOutcome, forward: ForwardComparison, task: PlannedTask): TaskOutcome {
+  // Points for the forward mean the task did earn some: its header and its text must not disagree.
+  const partial = (text: string) => (forward.match ? text.replace(/^No points for this task: /, 'No points for the gradients: ') : text);
   const items = outcome.items.map((item) => {
-    if (item.key !== 'forward' || !forward.match) return item;
+    if (item.key !== 'forward' || !forward.match) return { ...item, feedback: partial(item.feedback) };
     return { ...item, score: item.maxScore, status: 'pass' as const, feedback: forwardFeedback(forward, task.reference?.forward) };
   });
   const score = items.reduce((a, i) => a + i.score, 0);
-  return { ...outcome, items, score, forward, feedback: `${outcome.feedback}\n${forwardFeedback(forward, task.reference?.forward)}` };
+  return { ...outcome, items, score, forward, feedback: `${partial(outcome.feedback)}\n${forwardFeedback(forward, task.reference?.forward)}` };
 }
 
 function scoredTask(ctx: TaskContext, graded: DeclarationReport, self: DeclarationReport | undefined, forward: ForwardComparison | undefined, timeMs: number): TaskOutcome {

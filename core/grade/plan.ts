@@ -3,6 +3,7 @@
 // or values, the options) and returns raw numbers (its claims). Everything here survives structured clone.
 
 import type { RawCheck } from '../engine/raw';
+import type { Denial } from '../runner/denials';
 import type { Finding } from '../report/types';
 import type { Task, TaskPoints, Visibility } from './assignment';
 
@@ -16,6 +17,8 @@ export interface TaskPayload {
   /** model only. */
   data?: unknown;
   wrt?: string[];
+  /** The argument order of the student's positional value/forward function, when the task gives one. */
+  args?: string[];
   tolerance?: number | { rtol?: number; floor?: number };
   dtype?: 'float64' | 'float32';
   seed: number;
@@ -77,4 +80,6 @@ export interface SubmissionReply {
   forward?: FlatOutput | { problem: string };
   /** The student's own check, when asked for. */
   self?: RawCheck;
+  /** Accesses the permission model refused while the task ran (or while the file loaded), caught or not. */
+  denials?: Denial[];
 }

@@ -3,6 +3,7 @@
 
 import type { DeclarationReport, HintCode, Status } from '../report/types';
 import type { Visibility } from './assignment';
+import type { Denial } from '../runner/denials';
 
 export const GRADE_SCHEMA = 'gradlens.grade';
 export const GRADE_VERSION = 1;
@@ -76,6 +77,8 @@ export interface TaskOutcome {
   /** The whole task's feedback, as text. */
   feedback: string;
   timeMs: number;
+  /** Accesses the grader refused while this task ran or its file loaded (caught by the student's code or not). */
+  denials?: Denial[];
 }
 
 export interface StudentResult {

@@ -26,6 +26,8 @@ export interface ClassStats {
   items: ItemStats[];
   hints: { code: HintCode; count: number; example: string }[];
   errors: { code: TaskErrorCode; count: number }[];
+  /** Every refused access (read, write, process, link, kill), by student and task: the instructor sees them all. */
+  denials: { student: string; task: string; kind: string; call: string; resource?: string; atImport: boolean }[];
 }
 
 const BINS = 10;
@@ -47,8 +49,12 @@ export function classStats(result: ClassResult): ClassStats {
   const items = new Map<string, ItemStats>();
   const hints = new Map<HintCode, { count: number; example: string }>();
   const errors = new Map<TaskErrorCode, number>();
+  const denials: ClassStats['denials'] = [];
   for (const student of result.students) {
     for (const task of student.tasks) {
+      for (const d of task.denials ?? []) {
+        denials.push({ student: student.student, task: task.name, kind: d.kind, call: d.call, ...(d.resource ? { resource: d.resource } : {}), atImport: d.phase === 'load' });
+      }
       if (task.error) errors.set(task.error.code, (errors.get(task.error.code) ?? 0) + 1);
       for (const item of task.items) {
         const id = `${task.name}\u0000${item.key}`;
@@ -82,5 +88,6 @@ export function classStats(result: ClassResult): ClassStats {
     items: [...items.values()],
     hints: [...hints.entries()].map(([code, v]) => ({ code, ...v })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     errors: [...errors.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    denials,
   };
 }

@@ -2,12 +2,13 @@
 // bundle: it turns the tasks into plain data and runs each reference's own check. 'grade:submission' runs in
 // a submission's confined child on the student's bundle: it reports what the student's code computes (its
 // claims) and, for feedback, the student's own check. Neither decides a score: the parent does.
-// The runner's registry (core/runner/handlers.ts) imports this module; only its types are imported back.
+// ./worker-handlers.ts registers them with the runner's registry (core/runner/handlers.ts).
 
 import { hashString } from '../contract/random';
 import { runDeclarationCheck } from '../engine/check';
 import { buildProblem, ProblemError } from '../engine/problem';
 import { onPhase, UserCodeError } from '../engine/user-code';
+import { takeDenials } from '../runner/denials';
 import type { Finding } from '../report/types';
 import type { HandlerContext as JobContext } from '../runner/handlers';
 import { isAssignment, type Task } from './assignment';
@@ -68,6 +69,7 @@ function payloadFor(task: Task, title: string): TaskPayload {
     kind: task.kind,
     exports: { ...(task.exports as Record<string, string>) },
     wrt: task.wrt,
+    ...(task.args ? { args: [...task.args] } : {}),
     tolerance: task.tolerance,
     dtype: task.dtype,
     seed: task.seed ?? hashString(`${title}\u0000${task.name}`),
@@ -83,7 +85,10 @@ export function runSubmissionTask(payload: unknown, ctx: JobContext): Submission
   // The engine names each call of user code ('forward', 'backward'), so a time-out says which one hung.
   onPhase((phase) => ctx.phase(phase));
   try {
-    return submissionTask(payload as TaskPayload, ctx);
+    const reply = submissionTask(payload as TaskPayload, ctx);
+    // Refusals are reported even when the student's code caught them (those at load come first, marked 'load').
+    const denials = takeDenials();
+    return denials.length ? { ...reply, denials } : reply;
   } finally {
     onPhase(undefined);
   }
@@ -117,7 +122,7 @@ function submissionTask(task: TaskPayload, ctx: JobContext): SubmissionReply {
   return { findings, claims, forward, ...(self ? { self } : {}) };
 }
 
-/** The grader's job types, registered by core/runner/handlers.ts. */
+/** The grader's job types, registered by ./worker-handlers.ts. */
 export const gradeHandlers: Record<string, (payload: unknown, ctx: JobContext) => unknown> = {
   'grade:plan': planAssignment,
   'grade:submission': runSubmissionTask,

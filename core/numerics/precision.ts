@@ -1,6 +1,7 @@
 // Steps and tolerances follow the precision the user's code computes in (measured in
 // shared/notes/numerics-facts.md: the rule below caught every seeded bug with no false failures).
 
+import { DEFAULT_TOLERANCE } from '../defaults';
 import type { DType, Tolerance } from '../report/types';
 
 export interface Precision {
@@ -15,8 +16,8 @@ export interface Precision {
 }
 
 export const PRECISIONS: Record<DType, Precision> = {
-  float64: { dtype: 'float64', eps: 2 ** -52, firstStep: 1e-4, ladderStep: 6e-3, tolerance: { rtol: 1e-7, floor: 1e-10, c: 10 } },
-  float32: { dtype: 'float32', eps: 2 ** -23, firstStep: 2e-2, ladderStep: 0.1, tolerance: { rtol: 1e-3, floor: 1e-5, c: 10 } },
+  float64: { dtype: 'float64', eps: 2 ** -52, firstStep: 1e-4, ladderStep: 6e-3, tolerance: DEFAULT_TOLERANCE.float64 },
+  float32: { dtype: 'float32', eps: 2 ** -23, firstStep: 2e-2, ladderStep: 0.1, tolerance: DEFAULT_TOLERANCE.float32 },
 };
 
 export function precisionFor(dtype: DType, tolerance?: { rtol?: number; floor?: number }): Precision {

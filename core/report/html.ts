@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { makeNonce, renderPage } from '../../webview/page';
+import { makeNonce, renderPage } from './page';
 import type { RunReport } from './types';
 
 export interface HtmlReportOptions {

@@ -11,12 +11,15 @@ export interface FileOutcome {
 
 export const VERSION = '0.1.0';
 
+/** The name of the pseudo-declaration a file-level problem is reported as. */
+export const FILE_REPORT_NAME = '(file)';
+
 /** A file-level problem (compile error, a file that throws on load) becomes an 'error' pseudo-declaration. */
 export function fileErrorReport(file: string, findings: Finding[]): DeclarationReport {
   return {
     schema: 'gradlens.report',
     version: REPORT_VERSION,
-    name: '(file)',
+    name: FILE_REPORT_NAME,
     kind: 'fn',
     file,
     status: 'error',
@@ -35,6 +38,11 @@ export function fileErrorReport(file: string, findings: Finding[]): DeclarationR
     checkMs: 0,
     workers: 0,
   };
+}
+
+/** Whether a report stands for a whole file that could not be checked rather than for a declaration. */
+export function isFileReport(d: DeclarationReport): boolean {
+  return d.name === FILE_REPORT_NAME && d.tensors.length === 0 && d.range === undefined;
 }
 
 export function totals(declarations: DeclarationReport[]): RunTotals {

@@ -64,7 +64,7 @@ export function hintTag(h: Hint): string {
  * One paragraph about a tensor that is not right: what is wrong, the worst element, the hint.
  * "dW is wrong in 12 of 20 elements; worst at [1, 2]: analytic 0.5 vs numeric 0.25 (rel. err 5.0e-1). dW = 2 × numeric: ..."
  */
-export function describeTensorProblem(t: TensorResult): string {
+export function describeTensorProblem(t: TensorResult, options: { hintsFirst?: boolean } = {}): string {
   const name = gradientName(t);
   if (t.status === 'error') return `${name}: ${t.problem ?? 'could not be checked'}`;
   const parts: string[] = [];
@@ -77,9 +77,13 @@ export function describeTensorProblem(t: TensorResult): string {
   } else {
     parts.push(`${name} matches (max rel. err ${formatError(t.maxRelErr)})`);
   }
-  let text = parts.join('; ') + '.';
-  for (const h of t.hints) text += ` ${h.message}${/[.!?]$/.test(h.message) ? '' : '.'}`;
-  return text;
+  const text = parts.join('; ') + '.';
+  const hints = t.hints.map((h) => `${h.message}${/[.!?]$/.test(h.message) ? '' : '.'}`);
+  if (!options.hintsFirst || !hints.length) return [text, ...hints].join(' ');
+  // Hints first where a line may be cut (the Problems panel): the likely cause is what to read, and the line
+  // still starts with the gradient's name ("dx: only border elements of dx are wrong …").
+  const lead = hints[0].startsWith(name) ? '' : `${name}: `;
+  return `${lead}${[...hints, text].join(' ')}`;
 }
 
 /** The error metric, named in feedback. */

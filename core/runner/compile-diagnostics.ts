@@ -35,3 +35,78 @@ export function compileFinding(message: Message, workingDir: string): Finding {
 export function plainCompileFinding(message: string): Finding {
   return { severity: 'error', code: 'compile-error', message };
 }
+
+/**
+ * Where an unbalanced '{' most likely is. A parser reports a missing '}' where the file (or the next declaration)
+ * ends, far below the brace a student left open; indentation tells better: the '{' whose matching '}' (as the
+ * parser pairs them) sits at a smaller indentation than the line that opened it is the one never closed.
+ */
+export function unclosedBrace(text: string): { line: number; column: number } | null {
+  const lines = text.split('\n');
+  const indent = (line: number) => /^[ \t]*/.exec(lines[line] ?? '')![0].replace(/\t/g, '    ').length;
+  const stack: { line: number; column: number }[] = [];
+  let line = 0;
+  let column = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      column = 0;
+      continue;
+    }
+    // Skip comments, strings and templates (a template's ${ } nesting is rare in a stray-brace file: treated plainly).
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i + 1] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 1;
+      for (let k = i; k < stop; k++) {
+        if (text[k] === '\n') {
+          line++;
+          column = 0;
+        }
+      }
+      i = stop;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      let k = i + 1;
+      while (k < n && text[k] !== c && !(c !== '`' && text[k] === '\n')) k += text[k] === '\\' ? 2 : 1;
+      for (let m = i; m < k && m < n; m++) {
+        if (text[m] === '\n') {
+          line++;
+          column = 0;
+        }
+      }
+      column += 1;
+      i = k;
+      continue;
+    }
+    if (c === '{') stack.push({ line, column });
+    else if (c === '}') {
+      const open = stack.pop();
+      if (open && open.line !== line && indent(line) < indent(open.line)) return open;
+    }
+    column++;
+  }
+  // Never closed at all: the innermost open brace whose block holds a line indented no deeper than it.
+  return stack.length ? stack[stack.length - 1] : null;
+}
+
+/** A compile error about a missing '}' (or a stray one) pointed at the brace indentation says is open. */
+export function withBraceHint(finding: Finding, sources: (file: string) => string | undefined): Finding {
+  const file = finding.location?.file;
+  if (!file || !/expected|Unexpected|end of file/i.test(finding.message)) return finding;
+  const text = sources(file);
+  if (text === undefined) return finding;
+  const open = unclosedBrace(text);
+  if (!open || open.line >= finding.location!.start.line) return finding;
+  return {
+    ...finding,
+    message: `${finding.message}: the '{' on line ${open.line + 1} is probably never closed (the parser noticed only at line ${finding.location!.start.line + 1})`,
+    location: { file, start: open, end: { line: open.line, column: open.column + 1 } },
+  };
+}

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type BuildFailure, type Loader, type Message, type Plugin } from 'esbuild';
 import type { Finding } from '../report/types';
 import { contentHash, DEFAULT_CACHE_DIR, storeBundle } from './bundle-cache';
-import { compileFinding, plainCompileFinding } from './compile-diagnostics';
+import { compileFinding, plainCompileFinding, withBraceHint } from './compile-diagnostics';
 import { RUNTIME_GLOBAL } from './protocol';
 
 export interface CompiledBundle {
@@ -134,7 +134,7 @@ async function compileUncached(entry: string, cacheDir: string, overlays: Map<st
     code = result.outputFiles[0].text;
     inputs = Object.keys(result.metafile.inputs);
   } catch (error) {
-    return failed(entry, failureFindings(error, workingDir));
+    return failed(entry, failureFindings(error, workingDir, overlays));
   }
   for (const input of inputs) {
     if (input.startsWith(`${RUNTIME_NAMESPACE}:`)) continue;
@@ -195,9 +195,9 @@ function localSources(entry: string, inputs: string[], workingDir: string): stri
   return [entry, ...[...new Set(files)].sort()];
 }
 
-function failureFindings(error: unknown, workingDir: string): Finding[] {
+function failureFindings(error: unknown, workingDir: string, sources: Map<string, string> = new Map()): Finding[] {
   const errors = (error as Partial<BuildFailure> | undefined)?.errors;
-  if (Array.isArray(errors) && errors.length) return errors.map((message: Message) => compileFinding(message, workingDir));
+  if (Array.isArray(errors) && errors.length) return errors.map((message: Message) => withBraceHint(compileFinding(message, workingDir), (file) => sources.get(file) ?? readText(file)));
   const reason = error instanceof Error ? error.message : String(error);
   return [plainCompileFinding(`Could not compile: ${reason}`)];
 }
@@ -210,4 +210,12 @@ function failed(entry: string, findings: Finding[]): CompiledBundle {
     if (file && file !== entry && !file.split(path.sep).includes('node_modules')) files.add(file);
   }
   return { ok: false, hash: contentHash(JSON.stringify(findings)), dependencies: [entry, ...[...files].sort()], findings };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

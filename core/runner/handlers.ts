@@ -1,8 +1,7 @@
 // What a worker process can be asked to do: a registry of job types. The worker loads the job's bundle, then
-// calls the handler registered for the job's `type` with the bundle's exports. Engine parts register their
-// own handlers here (the check pipeline, the grader), so the worker bundle contains them all.
-
-import { gradeHandlers } from '../grade/worker';
+// calls the handler registered for the job's `type` with the bundle's exports. Higher layers register their
+// own handlers here (engine/worker-handlers.ts: the check pipeline; grade/worker-handlers.ts: the grader), and
+// the worker's entry (worker-main.ts) imports those registrations, so the worker bundle contains them all.
 
 export interface HandlerContext {
   /** The exports of the job's bundle (empty when the job has no bundle). */
@@ -50,6 +49,3 @@ registerHandler('call', async (payload, ctx) => {
   ctx.phase(phase ?? name);
   return await (target as (...a: unknown[]) => unknown)(...args);
 });
-
-// The grader's jobs: 'grade:plan' (trusted, on the assignment) and 'grade:submission' (confined, on a student's code).
-for (const [type, handler] of Object.entries(gradeHandlers)) registerHandler(type, handler);

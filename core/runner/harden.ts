@@ -4,6 +4,7 @@
 // other bundles it has loaded) lives on.
 
 import * as fs from 'node:fs';
+import { recordKill } from './denials';
 
 /** Thrown in place of process.exit / reallyExit / abort / kill. */
 export class ExitAttempt extends Error {
@@ -36,6 +37,8 @@ export function harden(): WorkerIo {
 
   const refuseExit = (name: string) =>
     function refused(...args: unknown[]): never {
+      // Signalling another process is an access the grader reports, also when the code catches the refusal.
+      if (name === 'process.kill' && args.length && Number(args[0]) !== process.pid) recordKill(args);
       const shown = args.length ? args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : String(a))).join(', ') : '';
       const error = new ExitAttempt(`${name}(${shown})`);
       // Drop this frame so the stack's first frame is the caller's.

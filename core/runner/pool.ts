@@ -4,6 +4,7 @@
 // whole process group, the job gets an outcome saying what happened, and the slot starts a fresh process when
 // next needed. The promise of run() never rejects for anything user code does.
 
+import { DEFAULT_MEMORY_LIMIT_MB } from '../defaults';
 import type { SourceRange } from '../report/types';
 import { diedOfMemory, isAllocationFailure, PROC_AVAILABLE, resetPeak, sampleMemory } from './memory';
 import { isReply, WATCHDOG_ENV, type WorkerMessage, type WorkerReply } from './protocol';
@@ -13,7 +14,7 @@ import { describeExit, WorkerProcess, type WorkerExit } from './worker-process';
 export interface PoolOptions {
   /** Processes. */
   size: number;
-  /** Default 2048: --max-old-space-size AND a resident-set watchdog (typed arrays live outside the V8 heap). */
+  /** Default DEFAULT_MEMORY_LIMIT_MB (core/defaults.ts): --max-old-space-size AND a resident-set watchdog (typed arrays live outside the V8 heap). */
   memoryLimitMb?: number;
   /** Extra node flags (the grader adds --experimental-permission --allow-fs-read=...). */
   execArgv?: string[];
@@ -83,6 +84,8 @@ interface Active {
   sentAt?: number;
   phase?: string;
   peakMb?: number;
+  /** Recent resident-set samples (ms since sent, MiB), to tell a runaway allocation from a slow loop at the time limit. */
+  samples?: { at: number; mb: number }[];
   timer?: NodeJS.Timeout;
   poll?: NodeJS.Timeout;
 }
@@ -92,7 +95,7 @@ interface Slot {
   active?: Active;
 }
 
-const DEFAULT_MEMORY_MB = 2048;
+const DEFAULT_MEMORY_MB = DEFAULT_MEMORY_LIMIT_MB;
 const POLL_MS = 50;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -243,7 +246,8 @@ export class WorkerPool {
     const limit = job.options.timeLimitMs;
     if (Number.isFinite(limit) && limit > 0 && limit <= MAX_TIMER_MS) {
       active.timer = setTimeout(() => {
-        this.stop(active, failure('timeout', `Timed out after ${limit} ms${during(active.phase)}`, this.elapsed(active), active.phase));
+        const runaway = this.runawayMemory(active, limit);
+        this.stop(active, runaway ?? failure('timeout', `Timed out after ${limit} ms${during(active.phase)}`, this.elapsed(active), active.phase));
       }, limit);
     }
     if (this.watchFromHere && worker.pid !== undefined) this.watchMemory(active, worker.pid);
@@ -259,6 +263,8 @@ export class WorkerPool {
         .then((sample) => {
           if (!sample || active.job.settled) return;
           active.peakMb = Math.max(active.peakMb ?? 0, sample.rssMb, sample.peakMb ?? 0);
+          (active.samples ??= []).push({ at: this.elapsed(active), mb: sample.rssMb });
+          if (active.samples.length > 40) active.samples.shift();
           if (sample.rssMb > this.memoryLimitMb) {
             const message = `Used more than the ${this.memoryLimitMb} MB memory limit (resident set ${Math.round(sample.rssMb)} MB)${during(active.phase)}`;
             this.stop(active, failure('memory', message, this.elapsed(active), active.phase));
@@ -268,6 +274,24 @@ export class WorkerPool {
           sampling = false;
         });
     }, POLL_MS);
+  }
+
+  /**
+   * At the time limit, memory that has been growing steadily and would pass the memory limit soon is the real
+   * reason (an allocation loop is slow because it allocates): reported as the memory limit, not a time-out.
+   */
+  private runawayMemory(active: Active, limitMs: number): Failure | undefined {
+    const samples = active.samples ?? [];
+    if (samples.length < 4) return undefined;
+    const last = samples[samples.length - 1];
+    const first = samples.find((x) => x.at >= last.at - 1000) ?? samples[0];
+    if (last.at <= first.at || last.mb < 0.5 * this.memoryLimitMb) return undefined;
+    const rate = (last.mb - first.mb) / ((last.at - first.at) / 1000);
+    if (!(rate > 0)) return undefined;
+    const secondsLeft = (this.memoryLimitMb - last.mb) / rate;
+    if (secondsLeft > Math.max(1, (0.5 * limitMs) / 1000)) return undefined;
+    const message = `Memory grew at ${Math.round(rate)} MB/s to ${Math.round(last.mb)} MB and would pass the ${this.memoryLimitMb} MB limit within ${secondsLeft.toFixed(1)} s${during(active.phase)} (the time limit came first)`;
+    return failure('memory', message, this.elapsed(active), active.phase, active.peakMb);
   }
 
   private onMessage(active: Active, message: WorkerMessage): void {

@@ -3,16 +3,21 @@
 // handles one job at a time, and keeps recently used bundles loaded, which is what makes a re-check fast.
 
 import { harden, ExitAttempt } from './harden';
+import { installDenialRecorder, takeDenials } from './denials';
 import { bundleSources } from './bundle-sources';
 import { getHandler, type HandlerContext } from './handlers';
-// The engine's own jobs (list, check) register themselves with the handler registry.
+// The engine's jobs (list, check) and the grader's (grade:plan, grade:submission) register themselves with the
+// handler registry.
 import '../engine/worker-handlers';
+import '../grade/worker-handlers';
 import { LOADED_BUNDLES, RUNTIME_GLOBAL, WATCHDOG_ENV, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
 import { userLocation } from './stack';
 import { startWatchdog } from './watchdog';
-import * as runtime from '../index';
+import * as runtime from '../runtime';
 
 const io = harden();
+// Refused reads, writes, spawns and kills are recorded even when the checked code catches them (the grader reports them).
+installDenialRecorder(() => current?.phase);
 
 interface LoadedBundle {
   exports: Record<string, unknown>;
@@ -57,6 +62,8 @@ async function runJob(request: WorkerRequest): Promise<void> {
   const job: RunningJob = { id: request.id, done: false };
   current = job;
   io.resetExitAttempt();
+  // A job sees only its own refusals (a previous job that failed never took its own).
+  takeDenials();
   try {
     let bundle: LoadedBundle | undefined;
     if (request.bundlePath) {
@@ -104,7 +111,19 @@ function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
   }
   job.userFiles = bundleSources(bundlePath);
   setPhase(job, 'load');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle on disk, evicted from require.cache below
   const exports = require(bundlePath) as Record<string, unknown>;
+  // An exit or kill at import that the file's own code caught still fails the load (it is the load's doing, not
+  // the next call's), and the bundle is not kept: every job that needs it sees the same failure.
+  const attempt = io.exitAttempt();
+  if (attempt) {
+    try {
+      delete require.cache[require.resolve(bundlePath)];
+    } catch {
+      // Gone from disk already.
+    }
+    throw attempt;
+  }
   const bundle = { exports, userFiles: job.userFiles };
   loaded.set(bundlePath, bundle);
   // An edit-check loop makes a new bundle per edit: only the most recent ones stay in the require cache.

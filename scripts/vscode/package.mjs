@@ -6,7 +6,8 @@
 // ~10 MB and runs the compile step in milliseconds, where esbuild-wasm would be slower to start and compile
 // and is not installed here. Packaging on each CI platform yields that platform's .vsix.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +52,20 @@ if (!process.argv.includes('--no-build')) run(process.execPath, ['esbuild.config
 const vendored = vendorEsbuild();
 const target = vscodeTarget();
 console.log(`packaging for ${target} with esbuild ${vendored.version} (${vendored.binaryPackage}, ${(vendored.size / 1e6).toFixed(1)} MB)`);
-run(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '--skip-license', '-o', 'dist/gradlens.vsix']);
+// vsce refuses a package.json `files` list (the npm package's contents) next to a .vscodeignore (the .vsix's), so
+// the .vsix is packed from a staging folder: the manifest without `files`, and what .vscodeignore lets through.
+const stage = mkdtempSync(join(tmpdir(), 'gradlens-vsix-'));
+try {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  delete manifest.files;
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  for (const part of ['.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'extension/media/icon.png', 'dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/types', 'dist/node_modules']) {
+    if (existsSync(join(root, part))) cpSync(join(root, part), join(stage, part), { recursive: true });
+  }
+  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '-o', join(root, 'dist', 'gradlens.vsix')], { cwd: stage, stdio: 'inherit' });
+  if (vsce.status !== 0) process.exit(vsce.status ?? 1);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}

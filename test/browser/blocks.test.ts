@@ -52,7 +52,7 @@ async function assertPainted(page: Page, theme: string): Promise<void> {
   // The tile with the failing element: solid, on the fail ramp at the element's relative error.
   const solid = await cellPixels(page, W, ...FAIL_TILE);
   assert.equal(solid.length, 1, `${theme}: the failing element's tile is solid: ${JSON.stringify(solid)}`);
-  const want = await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol);
+  const want = await expectedColor(page, t.elements!.relErr[row], true, report);
   assert.ok(near(solid[0], want), `${theme}: ${solid[0]} vs ${want}`);
   // The unnarrowed failing block: hatched (two colours or more), orange throughout, never the solid fail colour.
   const open = await cellPixels(page, W, ...OPEN_TILE);
@@ -109,7 +109,7 @@ describe('a 1,000,000-element tensor checked by blocks', () => {
     assert.match(el, /^enc\.W\[437, 251\] — FAILS/);
     assert.match(el, /in block flat 437,250–437,265 \(16 elements\): direction FAILS/);
     const t = report.tensors[0];
-    const want = await expectedColor(page, t.elements!.relErr[t.elements!.flat.indexOf(BIG.failing)], true, report.tolerance.rtol);
+    const want = await expectedColor(page, t.elements!.relErr[t.elements!.flat.indexOf(BIG.failing)], true, report);
     // chart.js draws the hovered cell in its hover colour: read colours with the pointer away.
     await page.mouse.move(1, 1);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

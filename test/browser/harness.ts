@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { DeclarationReport } from '../../core/report/types';
-import { makeNonce, renderPage } from '../../webview/page';
+import { makeNonce, renderPage } from '../../core/report/page';
 import { PROTOCOL_VERSION, type HostMessage, type ViewMessage, type ViewState } from '../../webview/protocol';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -199,15 +199,19 @@ export function screenshotPath(name: string): string {
   return join(RESULTS, name);
 }
 
-/** The colour a pass/fail cell should have, from the page's current theme ramps (what the legend shows). */
-export async function expectedColor(page: Page, relErr: number | null, failing: boolean, rtol: number): Promise<[number, number, number]> {
-  const { parseColor, rampColor, scalePosition } = await import('../../webview/scale');
+/**
+ * The colour a pass/fail cell of `report` should have, from the page's current theme ramps (what the legend shows):
+ * failing cells on the fail ramp over the declaration's failing elements.
+ */
+export async function expectedColor(page: Page, relErr: number | null, failing: boolean, report: Pick<DeclarationReport, 'tensors' | 'tolerance'>): Promise<[number, number, number]> {
+  const { failRange, parseColor, rampColor, scalePosition } = await import('../../webview/scale');
+  const rtol = report.tolerance.rtol;
   const css = await page.evaluate(() => {
     const s = getComputedStyle(document.body);
     return ['pass-low', 'pass-high', 'fail-low', 'fail-high'].map((n) => s.getPropertyValue(`--gl-ramp-${n}`).trim());
   });
   const [passLow, passHigh, failLow, failHigh] = css.map((c) => parseColor(c)!);
-  return rampColor(scalePosition(relErr), failing, scalePosition(rtol), { passLow, passHigh, failLow, failHigh });
+  return rampColor(scalePosition(relErr), failing, scalePosition(rtol), { passLow, passHigh, failLow, failHigh }, failRange(report));
 }
 
 export function near(a: number[], b: number[], tolerance = 3): boolean {

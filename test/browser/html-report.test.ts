@@ -117,7 +117,7 @@ describe('standalone HTML report', () => {
     const t = report.tensors.find((x) => x.path === 'fc2.W')!;
     const row = t.elements!.flat.indexOf(1);
     const got = await cellColor(page, 'mlpTransposed/fc2.W', 1, 0);
-    assert.ok(near(got, await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol)), `${got}`);
+    assert.ok(near(got, await expectedColor(page, t.elements!.relErr[row], true, report)), `${got}`);
     await page.screenshot({ path: screenshotPath('report-dark.png'), fullPage: false });
     await page.close();
   });

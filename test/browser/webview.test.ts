@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { formatValue } from '../../webview/format';
+import { formatError, formatValue } from '../../webview/format';
 import { PROTOCOL_VERSION, type ViewState } from '../../webview/protocol';
 import {
   cellColor,
@@ -68,7 +68,7 @@ describe('heatmap webview', () => {
     for (const [x, y] of [[0, 0], [5, 3], [15, 7]]) {
       const row = elementRow(report, 'fc1.W', y * 16 + x);
       const t = report.tensors[0];
-      const want = await expectedColor(page, t.elements!.relErr[row], false, report.tolerance.rtol);
+      const want = await expectedColor(page, t.elements!.relErr[row], false, report);
       const got = await cellColor(page, 'fc1.W', x, y);
       assert.ok(near(got, want), `cell ${x},${y}: ${got} vs ${want}`);
     }
@@ -84,9 +84,9 @@ describe('heatmap webview', () => {
     const fail = await cellColor(page, 'fc2.W', 1, 0);
     const row = elementRow(report, 'fc2.W', 1);
     assert.equal(t.elements!.state[row], 'fail');
-    assert.ok(near(fail, await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol)), `${fail}`);
+    assert.ok(near(fail, await expectedColor(page, t.elements!.relErr[row], true, report)), `${fail}`);
     const pass = await cellColor(page, 'fc2.W', 2, 2);
-    assert.ok(near(pass, await expectedColor(page, t.elements!.relErr[elementRow(report, 'fc2.W', 22)], false, report.tolerance.rtol)), `${pass}`);
+    assert.ok(near(pass, await expectedColor(page, t.elements!.relErr[elementRow(report, 'fc2.W', 22)], false, report)), `${pass}`);
     assert.ok(fail[0] > fail[2] && pass[2] > pass[0], 'fail is orange, pass is blue');
     assert.match(await page.locator('.gl-hints').innerText(), /looks transposed/);
 
@@ -95,7 +95,8 @@ describe('heatmap webview', () => {
     assert.ok(text.includes(`analytic   ${formatValue(t.elements!.analytic[row])}`), text);
     assert.ok(text.includes(`numeric    ${formatValue(t.elements!.numeric[row])}`), text);
     for (const label of ['rel. error', 'abs. error', 'error est.', 'flat index 1', 'Click or press Enter to go to mlp-transposed.ts:36']) assert.ok(text.includes(label), label);
-    // The picture in the docs: the whole view with a failing cell's tooltip open (copied to docs/images/).
+    // The picture in the docs: the whole view with a failing cell's tooltip open (`npm run screenshots` copies it
+    // from test-results/ to docs/images/).
     await page.setViewportSize({ width: 1000, height: 1120 });
     await page.evaluate(() => window.scrollTo(0, 0));
     await hoverCell(page, 'fc2.W', 3, 1);
@@ -109,6 +110,71 @@ describe('heatmap webview', () => {
     await page.locator('.gl-header .gl-link').click();
     assert.deepEqual((await posted(page)).at(-1), { v: PROTOCOL_VERSION, type: 'reveal', range: report.range, tensor: '', flat: null });
     await page.screenshot({ path: screenshotPath('webview-transposed-light.png'), fullPage: true });
+    await assertClean(page, errors);
+    await page.close();
+  });
+
+  test("each tensor's worst element is marked and named; failing colours keep their order above the tolerance", async () => {
+    const { page, errors } = await openWebview(context);
+    const report = fixture('transposed-model');
+    await show(page, report);
+    const t = report.tensors.find((x) => x.path === 'fc2.W')!;
+    const worst = t.worst!;
+    const [wy, wx] = worst.index;
+    // Named in the tensor's header, with its numbers.
+    const named = page.locator('figure[data-tensor="fc2.W"] .gl-worst');
+    // The worst is the element furthest over its own tolerance, as the CLI and the diagnostics name it.
+    assert.equal(
+      await named.innerText(),
+      `worst fc2.W[${wy}, ${wx}]: ${formatError(worst.margin)}× its tolerance, rel. err ${formatError(worst.relErr)} (analytic ${formatValue(worst.analytic)} vs numeric ${formatValue(worst.numeric)})`,
+    );
+    assert.equal(await named.getAttribute('data-flat'), String(worst.flat));
+    // Marked on its cell: corner brackets in the foreground colour, just outside the cell's top-left corner.
+    const canvas = heatmapCanvas(page, 'fc2.W');
+    assert.equal(await canvas.getAttribute('data-worst'), `${wx},${wy}`);
+    const bracket = await canvas.evaluate(
+      (el, { x, y }) => {
+        const c = el as HTMLCanvasElement;
+        const [left, top, width, height] = c.dataset.area!.split(',').map(Number);
+        const [cols, rows] = c.dataset.grid!.split('x').map(Number);
+        const w = width / cols;
+        const h = height / rows;
+        const side = Math.max(10, w + 4, h + 4);
+        const scale = c.width / c.getBoundingClientRect().width;
+        // On the top arm, a little right of the corner.
+        const px = Math.round((left + (x + 0.5) * w - side / 2 + side * 0.15) * scale);
+        const py = Math.round((top + (y + 0.5) * h - side / 2) * scale);
+        const d = c.getContext('2d')!.getImageData(px, py, 1, 1).data;
+        return [d[0], d[1], d[2]];
+      },
+      { x: wx, y: wy },
+    );
+    const fg = await page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--gl-fg').trim());
+    const { parseColor } = await import('../../webview/scale');
+    assert.ok(near(bracket, parseColor(fg)!, 40), `the marker is drawn in the foreground colour: ${bracket} vs ${fg}`);
+    // The name moves the keyboard cursor to the marked cell and says it is the worst.
+    await named.click();
+    const live = page.locator('figure[data-tensor="fc2.W"] [aria-live]');
+    assert.match(await live.innerText(), new RegExp(`^fc2\\.W\\[${wy}, ${wx}\\] — FAILS\\. the worst of fc2\\.W`));
+    // Failing cells are ordered by how far over the tolerance they are: a larger relative error is further along
+    // the fail ramp (and the worst failing element of the declaration is its darkest colour).
+    const failingRows = t.elements!.state.flatMap((s, row) => (s === 'fail' ? [row] : []));
+    const byErr = failingRows.sort((a, b) => t.elements!.relErr[a]! - t.elements!.relErr[b]!);
+    const [low, high] = [byErr[0], byErr[byErr.length - 1]];
+    const cellOf = (row: number) => [t.elements!.flat[row] % t.shape[1], Math.floor(t.elements!.flat[row] / t.shape[1])] as const;
+    await page.mouse.move(1, 1);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const lowColour = await cellColor(page, 'fc2.W', ...cellOf(low));
+    const highColour = await cellColor(page, 'fc2.W', ...cellOf(high));
+    assert.ok(near(lowColour, await expectedColor(page, t.elements!.relErr[low], true, report)), `${lowColour}`);
+    assert.ok(near(highColour, await expectedColor(page, t.elements!.relErr[high], true, report)), `${highColour}`);
+    if (t.elements!.relErr[high]! > 2 * t.elements!.relErr[low]!) {
+      const lightness = (c: number[]) => c[0] + c[1] + c[2];
+      assert.ok(lightness(highColour) < lightness(lowColour), `the larger error is darker: ${highColour} vs ${lowColour}`);
+    }
+    // A tensor that passes names its largest error instead.
+    const passing = report.tensors.find((x) => x.status === 'pass' && x.worst)!;
+    assert.match(await page.locator(`figure[data-tensor="${passing.path}"] .gl-worst`).innerText(), /^largest error at /);
     await assertClean(page, errors);
     await page.close();
   });
@@ -161,13 +227,21 @@ describe('heatmap webview', () => {
     const { page, errors } = await openWebview(context);
     const report = fixture('transposed-model');
     await show(page, report);
-    // Tab order: the header link, then each heatmap.
+    // Tab order: the header link, then per tensor the name of its worst element (which moves the cursor to it) and
+    // its heatmap.
     const reached: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 13; i++) {
       await page.keyboard.press('Tab');
-      reached.push(await page.evaluate(() => document.activeElement?.closest('figure')?.getAttribute('data-tensor') ?? document.activeElement?.className ?? ''));
+      reached.push(
+        await page.evaluate(() => {
+          const el = document.activeElement;
+          const tensor = el?.closest('figure')?.getAttribute('data-tensor');
+          return tensor ? `${tensor}${el?.classList.contains('gl-worst') ? ' worst' : ''}` : (el?.className ?? '');
+        }),
+      );
     }
-    assert.deepEqual(reached.slice(0, 7), ['gl-link', 'fc1.W', 'fc1.b', 'fc2.W', 'fc2.b', 'fc3.W', 'fc3.b']);
+    const tensors = ['fc1.W', 'fc1.b', 'fc2.W', 'fc2.b', 'fc3.W', 'fc3.b'];
+    assert.deepEqual(reached, ['gl-link', ...tensors.flatMap((t) => [`${t} worst`, t])]);
     const box = page.locator('figure[data-tensor="fc2.W"] .gl-canvas-box');
     await box.focus();
     const live = page.locator('figure[data-tensor="fc2.W"] [aria-live]');
@@ -214,7 +288,7 @@ describe('heatmap webview', () => {
     // Element (120, 40) is at (30, 30) in the window: a failing element, on the fail ramp.
     const row = elementRow(report, 'proj.W', 120 * 300 + 40);
     const got = await cellColor(page, 'proj.W', 30, 30);
-    assert.ok(near(got, await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol)), `${got}`);
+    assert.ok(near(got, await expectedColor(page, t.elements!.relErr[row], true, report)), `${got}`);
     await page.screenshot({ path: screenshotPath('webview-large-zoomed.png'), fullPage: true });
     // Keyboard: the cursor is on the opened tile; Enter reveals, Escape returns to the tiles.
     await page.keyboard.press('Enter');
@@ -332,13 +406,13 @@ describe('heatmap webview', () => {
     const dark = await cellColor(page, 'fc2.W', 1, 0);
     assert.ok(!near(dark, light), 'redrawn with the dark ramp');
     const row = elementRow(report, 'fc2.W', 1);
-    assert.ok(near(dark, await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol)), `${dark}`);
+    assert.ok(near(dark, await expectedColor(page, t.elements!.relErr[row], true, report)), `${dark}`);
     assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(30, 30, 30)');
     await page.screenshot({ path: screenshotPath('webview-transposed-dark.png'), fullPage: true });
     await setTheme('vscode-high-contrast', '#000000', '#ffffff');
     await page.waitForTimeout(150);
     const hc = await cellColor(page, 'fc2.W', 1, 0);
-    assert.ok(near(hc, await expectedColor(page, t.elements!.relErr[row], true, report.tolerance.rtol)), `${hc}`);
+    assert.ok(near(hc, await expectedColor(page, t.elements!.relErr[row], true, report)), `${hc}`);
     await page.screenshot({ path: screenshotPath('webview-transposed-hc.png'), fullPage: true });
     await assertClean(page, errors);
     await page.close();

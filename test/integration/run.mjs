@@ -2,7 +2,7 @@
 // extension (dist/gradlens.vsix), sets up code-server from npm (cached in .vscode-test/), installs the .vsix
 // into a fresh profile, and runs each scenario's suite through the web workbench in headless Chromium:
 //   trusted     a multi-root workspace (copies of the examples), trust disabled: lenses, diagnostics,
-//               Test Explorer, editing, cancellation, time limits, the screenshot in docs/images/.
+//               Test Explorer, editing, cancellation, time limits, progress, the screenshots in test-results/.
 //   restricted  the same examples in an untrusted folder: nothing runs until the test grants trust.
 // Prints mocha's results and exits non-zero when a test fails. `--only=trusted` runs one scenario,
 // `--grep=Diagnostics` only matching tests, `--no-package` reuses dist/gradlens.vsix;

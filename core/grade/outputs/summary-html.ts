@@ -83,6 +83,9 @@ export function summaryHtml(result: ClassResult, stats: ClassStats, generatedAt 
   const hintRows = stats.hints.length
     ? stats.hints.map((h) => `<tr><td>${escapeHtml(h.code)}</td><td class="num">${h.count}</td><td>${escapeHtml(h.example)}</td></tr>`).join('')
     : '<tr><td colspan="3">No hints: every compared gradient matched or could not be compared.</td></tr>';
+  const denialRows = stats.denials
+    .map((d) => `<tr><td>${escapeHtml(d.student)}</td><td>${escapeHtml(d.task)}</td><td>${escapeHtml(d.kind)}${d.atImport ? ' (at import)' : ''}</td><td>${escapeHtml(d.call)}</td><td>${escapeHtml(d.resource ?? '')}</td></tr>`)
+    .join('');
   const errorRows = stats.errors.map((e) => `<tr><td>${escapeHtml(e.code)}</td><td class="num">${e.count}</td></tr>`).join('');
   const studentRows = [...result.students]
     .sort((a, b) => a.student.localeCompare(b.student))
@@ -113,6 +116,7 @@ ${passRateSvg(stats)}
 <h2>Most common hints</h2>
 <table><thead><tr><th>hint</th><th class="num">students</th><th>example</th></tr></thead><tbody>${hintRows}</tbody></table>
 ${errorRows ? `<h2>Tasks that could not be run</h2><table><thead><tr><th>reason</th><th class="num">tasks</th></tr></thead><tbody>${errorRows}</tbody></table>` : ''}
+${denialRows ? `<h2>Refused accesses</h2><p class="meta">Every read or write outside a submission, process start, link out or kill of another process the grader refused, also those the student's code caught; each costs its task all points.</p><table><thead><tr><th>student</th><th>task</th><th>kind</th><th>call</th><th>resource</th></tr></thead><tbody>${denialRows}</tbody></table>` : ''}
 <h2>Students</h2>
 <table><thead><tr><th>student</th>${taskHeads}<th class="num">total</th><th>problems</th></tr></thead><tbody>${studentRows}</tbody></table>
 </body></html>

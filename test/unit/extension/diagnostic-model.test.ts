@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { declarationDiagnostics, fileFindingDiagnostics } from '../../../extension/diagnostic-model';
 import { failing, range, report, tensor } from './report-fixtures';
 
-test('a wrong gradient sits on its expression, names the worst element and the hint, and points back', () => {
+test('a wrong gradient sits on its expression, says the hint first, then the worst element, and points back', () => {
   const r = report({ status: 'fail', tensors: [failing(), tensor({ path: 'b', gradientKey: 'db' })] });
   const [d, ...rest] = declarationDiagnostics(r);
   assert.equal(rest.length, 0, 'passing gradients get no diagnostic');
@@ -11,7 +11,7 @@ test('a wrong gradient sits on its expression, names the worst element and the h
   assert.deepEqual(d.range, range('/ws/affine.ts', 14, 8, 34));
   assert.equal(
     d.message,
-    "dW is wrong in 12 of 12 checked elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 1.0e-6). dW = 2 × numeric: a factor of 2 too many.",
+    "dW = 2 × numeric: a factor of 2 too many. dW is wrong in 12 of 12 checked elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 1.0e-6).",
   );
   assert.deepEqual(d.related, [{ range: r.range, message: "checked by layer 'affine'" }]);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { DeclarationReport } from '../../../core/report/types';
 import { describeCell } from '../../../webview/describe';
 import { overview } from '../../../webview/layout';
-import { contentSecurityPolicy, embedJson, inlineScript, makeNonce, renderPage } from '../../../webview/page';
+import { contentSecurityPolicy, embedJson, inlineScript, makeNonce, renderPage } from '../../../core/report/page';
 import { isHostMessage, isViewMessage, isViewState, listedElements, PROTOCOL_VERSION } from '../../../webview/protocol';
 
 const load = (name: string): DeclarationReport => JSON.parse(readFileSync(join(__dirname, '../../fixtures/reports', `${name}.json`), 'utf8'));

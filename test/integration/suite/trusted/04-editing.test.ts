@@ -30,8 +30,7 @@ suite('Editing', () => {
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     const thrown = await positionOf(uri, 'throw new Error');
     assert.equal(diagnostic.range.start.line, thrown.line, `on the throw line (${thrown.line}), got ${diagnostic.range.start.line}: ${diagnostic.message}`);
-    const titles = await lensTitles(uri);
-    assert.ok(titles[0].startsWith('✗'), titles[0]);
+    await waitFor('the error lens', async () => (await lensTitles(uri))[0]?.startsWith('✗ threw in grad'), 15_000);
   });
 
   test('on type: the unsaved text is checked, and the last edit wins', async () => {

@@ -1,7 +1,27 @@
-// Runaway user code: stopping a check, the time limit, and an extension host that stays responsive.
+// Long and runaway user code: progress of a long check in the lens (and the status bar's source), Stop from the
+// lens, the time limit, and an extension host that stays responsive.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { eventLoopLag, gradlens, gradlensDiagnostics, lensTitles, open, setSetting, touchAndSave, waitFor, note, writeModelFile } from '../helpers';
+
+const SLOW = `import { fn, randn } from 'gradlens';
+
+/** About \`ms\` of busy work per evaluation. */
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x += Math.sqrt(x + 1);
+  return x;
+}
+
+/** 600 elements at ~10 ms an evaluation, every element: a check of 10 s or more. */
+export const slowCube = fn({
+  mode: 'full',
+  at: { x: randn([600]) },
+  f: ({ x }) => (spin(10), x.data.reduce((s, v) => s + v * v * v, 0)),
+  grad: ({ x }) => ({ x: x.data.map((v) => 3 * v * v) }),
+});
+`;
 
 const LOOP = `import { fn, randn } from 'gradlens';
 
@@ -19,6 +39,36 @@ export const spins = fn({
 suite('Limits', () => {
   teardown(async () => {
     await setSetting('timeLimit', undefined);
+  });
+
+  test('a long check shows its progress and an estimate in the lens; the lens stops it', async () => {
+    const api = await gradlens();
+    const uri = await writeModelFile('slow-check.ts', SLOW);
+    await open(uri);
+    const started = Date.now();
+    // What the "Check gradients" lens runs (it resolves when the check ends: not awaited here).
+    const checked = vscode.commands.executeCommand('gradlens.checkDeclaration', uri, 'slowCube');
+    // The engine's progress events, as the lens and the status bar read them.
+    const progress = await waitFor('progress of the running check', () => {
+      const p = api.checker.progress.get(uri.fsPath, 'slowCube');
+      return p && p.done > 0 && p.planned > p.done && p.etaMs !== undefined ? p : undefined;
+    }, 30_000);
+    assert.equal(progress.stage, 'elements');
+    const lens = await waitFor('the lens with evaluations and time left', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      return lenses.find((l) => /^\$\(sync~spin\) Checking… \d+\/\d+ evaluations · ~\d+ (s|min) left$/.test(l.command?.title ?? ''));
+    }, 15_000);
+    assert.equal(lens.command?.command, 'gradlens.stop', 'clicking the running lens stops the check');
+    note(`a long check showed '${lens.command?.title}' ${Date.now() - started} ms after it started`);
+    // Stop, as the lens does it.
+    const stopping = Date.now();
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    await waitFor('the check to stop', () => !api.store.isRunning(uri.fsPath), 10_000);
+    await checked;
+    assert.equal(api.checker.progress.get(uri.fsPath, 'slowCube'), undefined, 'no progress left behind');
+    const titles = await lensTitles(uri);
+    assert.ok(!titles[0].includes('Checking'), titles[0]);
+    note(`stopped the long check in ${Date.now() - stopping} ms`);
   });
 
   test('Stop cancels a running check; the host stays responsive meanwhile', async () => {

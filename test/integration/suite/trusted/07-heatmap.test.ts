@@ -1,5 +1,6 @@
 // The heatmap panel in the real workbench: the webview loads its bundle under the CSP, draws the declaration,
-// reveals the gradient's source from the keyboard, goes stale on an edit and redraws on the re-run.
+// marks and names each tensor's worst element, reveals the gradient's source from the keyboard, goes stale on an
+// edit and redraws on the re-run.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -40,6 +41,21 @@ suite('Heatmap panel', () => {
     assert.equal(await inWebview(`${article} .gl-legend canvas`), 1);
     assert.equal(await inWebview(`${article} .gl-summary`), 1);
     assert.equal(await inWebview(`${article} .gl-bars canvas`), 1);
+  });
+
+  test("marks each tensor's worst element and names it in the tensor's header", async function () {
+    if (!runnerAvailable()) this.skip();
+    const uri = exampleUri(FILE);
+    const report = (await gradlens()).store.report(uri.fsPath, NAME);
+    const b = report?.tensors.find((t) => t.path === 'b');
+    assert.ok(b?.worst && b.worst.state === 'fail', 'b fails, with a worst element');
+    // b is a strip: its worst element's cell is at (index, 0).
+    const figure = `${article} figure[data-tensor="b"]`;
+    assert.equal(await inWebview(`${figure} canvas[data-worst="${b.worst.flat},0"]`), 1, 'the marker sits on the worst cell');
+    assert.equal(await inWebview(`${figure} .gl-worst.gl-worst-fail[data-flat="${b.worst.flat}"]`), 1, 'the header names it');
+    assert.equal(await inWebview(`${figure} .gl-worst:has-text("worst b[${b.worst.index.join(', ')}]")`), 1);
+    // Passing tensors name their largest error (and mark it, muted).
+    assert.equal(await inWebview(`${article} figure[data-tensor="w"] .gl-worst:has-text("largest error at w[")`), 1);
   });
 
   test('Enter on a cell reveals where the gradient is computed', async function () {

@@ -1,12 +1,12 @@
 // The editor as a user sees it: a diagnostic squiggle and a verdict lens, painted in the real workbench;
-// saved as docs/images/editor.png. Also opens the heatmap panel.
+// saved as test-results/editor.png (`npm run screenshots` copies it to docs/images/). Also opens the heatmap panel.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { askRunner, exampleUri, gradlensDiagnostics, lensTitles, open, positionOf, runnerAvailable, touchAndSave, waitFor } from '../helpers';
 
 suite('Workbench', () => {
-  test('a lens and a diagnostic are painted (screenshot docs/images/editor.png)', async function () {
+  test('a lens and a diagnostic are painted (screenshot test-results/editor.png)', async function () {
     if (!runnerAvailable()) this.skip();
     const uri = exampleUri('buggy/affine-transposed-dw.ts');
     const editor = await open(uri);
@@ -28,7 +28,8 @@ suite('Workbench', () => {
     // The cursor on the squiggle (no hover: it would cover the lens; the Problems panel shows the message).
     const squiggle = gradlensDiagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error)!;
     shown.selection = new vscode.Selection(squiggle.range.start, squiggle.range.start);
-    const path = join(process.env.GRADLENS_E2E_REPO ?? '.', 'docs', 'images', 'editor.png');
+    // Never into docs/: a test leaves the work tree as it found it.
+    const path = join(process.env.GRADLENS_E2E_REPO ?? '.', 'test-results', 'editor.png');
     await askRunner('screenshot', { path, settleMs: 1200 });
   });
 

@@ -1,7 +1,7 @@
-// The HTML document around the heatmap bundle, for both hosts: the VS Code panel (bundle and stylesheet
-// loaded from dist/ through the webview's resource URIs) and the standalone report (both inlined, data
-// embedded). Runs in node only; the strict CSP is the same in both: nothing runs or styles the page except
-// what carries this page's nonce.
+// The HTML document around the heatmap bundle (webview/, built to dist/webview.js), for both hosts: the VS Code
+// panel (bundle and stylesheet loaded from dist/ through the webview's resource URIs) and the standalone report
+// (both inlined, data embedded). Runs in node only, so it lives in core (webview/ holds browser code only); the
+// strict CSP is the same in both: nothing runs or styles the page except what carries this page's nonce.
 
 import { randomBytes } from 'node:crypto';
 

@@ -39,6 +39,7 @@ async function compiled(file: string, overlays?: Record<string, string>): Promis
 /** Loads a bundle in this process with a stand-in runtime, to look at what it exports. */
 function load(bundlePath: string, runtime: object): Record<string, unknown> {
   (globalThis as Record<string, unknown>).__gradlensRuntime = runtime;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled bundle, as the worker loads it
   return require(bundlePath) as Record<string, unknown>;
 }
 

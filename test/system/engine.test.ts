@@ -33,6 +33,12 @@ test('a memory bomb of typed arrays is stopped at the memory limit', async () =>
   assert.match(r.summary, /400 MiB/);
 });
 
+test('memory on its way past the limit is reported as memory even when the time limit comes first', async () => {
+  const r = await only('growsMemory', 3000);
+  assert.equal(r.status, 'error');
+  assert.ok(r.findings.some((x) => x.code === 'memory'), r.summary);
+});
+
 test('process.exit and process.kill become findings; the engine keeps serving', async () => {
   const exits = await only('exits');
   assert.equal(exits.status, 'error');

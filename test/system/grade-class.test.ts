@@ -129,8 +129,9 @@ describe('submissions that cannot be graded get zero on the affected tasks, with
     ['heidi', 'Affine layer', 'timeout', /time limit.*while running backward/],
     ['ivan', 'ReLU', 'memory', /memory limit/],
     ['judy', 'Softmax loss', 'exited', /process\.exit\(0\)/],
-    ['mallory', 'Affine layer', 'exited', /process\.kill\(/],
-    ['oscar', 'ReLU', 'access-denied', /outside its own submission/],
+    // A kill of another process is a refused access like a read outside the submission: one rule for both.
+    ['mallory', 'Affine layer', 'access-denied', /signal another process, which the grader does not allow: process\.kill\(/],
+    ['oscar', 'ReLU', 'access-denied', /tried to read .*alice\/layers\.ts, which the grader does not allow/],
     ['oscar', 'Softmax loss', 'forbidden-import', /imports loss\.ts from outside the submission folder/],
     ['peggy', 'Softmax loss', 'missing-file', /has no loss\.ts/],
     ['sybil', 'Affine layer', 'forbidden-import', /links to files outside its folder \(layers\.ts, loot\)/],

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EvaluationProgressTracker, describeRunning } from '../../core/cli/evaluation-progress';
 import { describeUnchecked, formatDeclaration, palette } from '../../core/cli/terminal-report';
-import { evaluations, failing, report, tensor } from './extension/report-fixtures';
+import { evaluations, failing, report, tensor } from '../unit/extension/report-fixtures';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin/gradlens.js');
