@@ -3,7 +3,9 @@
 
 import type { DType, FloatArray, NestedNumbers, NumericArray, Tensor, TensorInit, TensorValue } from './tensor';
 
-export type Mode = 'auto' | 'full' | 'fast' | 'sample';
+/** Declared once, in the report types (shared by every layer). */
+export type { Mode } from '../report/types';
+import type { Mode } from '../report/types';
 
 export interface CheckOptions {
   /** A relative tolerance, or the rule's parts: |a − n| ≤ c·err + rtol·max(|a|,|n|) + floor·G. */

@@ -5,7 +5,9 @@
 
 import { Rng } from './random';
 
-export type DType = 'float64' | 'float32';
+/** Declared once, in the report types (shared by every layer). */
+export type { DType } from '../report/types';
+import type { DType } from '../report/types';
 export type FloatArray = Float64Array | Float32Array;
 export type NumericArray = FloatArray | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
 

@@ -92,7 +92,7 @@ class ElementLine implements Line {
 }
 
 /** Measures elements and directions of one problem, records the raw numbers, and keeps the time budget. */
-export class Checker {
+export class CheckSession {
   readonly prober: Prober;
   readonly directions: RawDirection[] = [];
   readonly elements: RawElements = emptyElements();
@@ -302,7 +302,7 @@ function elementMs(problem: Problem, elements: number): number {
  * Directional search (auto and fast): tensors cheap enough are checked element by element (left to the engine
  * when long), the others by the search. Returns elements left for the engine.
  */
-function directional(checker: Checker, usable: number[], job: CheckJob, everyCheap: boolean): TargetRanges | undefined {
+function directional(checker: CheckSession, usable: number[], job: CheckJob, everyCheap: boolean): TargetRanges | undefined {
   const { params } = checker.problem;
   const cheap = everyCheap ? usable.filter((t) => elementMs(checker.problem, params[t].slot.size) <= SMALL_TENSOR_MS) : [];
   const rest = usable.filter((t) => !cheap.includes(t));
@@ -315,7 +315,7 @@ function directional(checker: Checker, usable: number[], job: CheckJob, everyChe
  * element's tolerance; a direction through the tensor adds the errors up while its noise does not grow. Tensors
  * checked element by element in float32 get their directions too.
  */
-function float32Directions(checker: Checker, usable: number[]): void {
+function float32Directions(checker: CheckSession, usable: number[]): void {
   const { params, options } = checker.problem;
   if (options.dtype !== 'float32') return;
   for (const t of usable) {
@@ -323,7 +323,7 @@ function float32Directions(checker: Checker, usable: number[]): void {
   }
 }
 
-function elementsHereOrDeferred(checker: Checker, ranges: TargetRanges, job: CheckJob): TargetRanges | undefined {
+function elementsHereOrDeferred(checker: CheckSession, ranges: TargetRanges, job: CheckJob): TargetRanges | undefined {
   if (!ranges.length) return undefined;
   if ((job.workers ?? 1) > 1 && elementMs(checker.problem, rangeCount(ranges)) > DEFER_MIN_MS) return ranges;
   checker.checkRanges(ranges);
@@ -380,7 +380,7 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
     evaluationMs: problem.baselineMs,
     checked: true,
   });
-  const checker = new Checker(problem, started, budgetMs, events, frame);
+  const checker = new CheckSession(problem, started, budgetMs, events, frame);
   let deferred: TargetRanges | undefined;
   try {
     const total = usable.reduce((a, t) => a + problem.params[t].slot.size, 0);

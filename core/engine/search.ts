@@ -5,7 +5,7 @@
 
 import { mixSeeds, Rng } from '../contract/random';
 import type { Segment } from './directions';
-import type { Checker } from './check';
+import type { CheckSession } from './check';
 
 /** Blocks at most this large are compared element by element (cheaper than two more levels of directions). */
 export const LEAF_SIZE = 8;
@@ -24,7 +24,7 @@ interface Node {
   margin: number;
 }
 
-function whole(ck: Checker, tensor: number): Segment {
+function whole(ck: CheckSession, tensor: number): Segment {
   return { tensor, from: 0, to: ck.problem.params[tensor].slot.size };
 }
 
@@ -46,7 +46,7 @@ export function sampleIndices(size: number, count: number, seed: number, path: s
 }
 
 /** Screens `tensors` with directions, then narrows every deviating direction to blocks and elements. */
-export function searchDirections(ck: Checker, tensors: number[]): void {
+export function searchDirections(ck: CheckSession, tensors: number[]): void {
   if (!tensors.length) return;
   const { params, options } = ck.problem;
   const rounds = options.directions;
@@ -83,7 +83,7 @@ export function searchDirections(ck: Checker, tensors: number[]): void {
 }
 
 /** Halves failing blocks, largest deviation first, until they are elements, the tensor is sampled, or time is up. */
-function narrow(ck: Checker, frontier: Node[]): void {
+function narrow(ck: CheckSession, frontier: Node[]): void {
   const { params } = ck.problem;
   const sampled = new Set<number>();
   const stopped = new Set<number>();

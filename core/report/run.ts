@@ -1,5 +1,6 @@
 // A run over several files: the top-level JSON report of `gradlens check --json`.
 
+import { version } from '../../package.json';
 import type { DeclarationReport, Finding, RunReport, RunTotals, Status } from './types';
 import { REPORT_VERSION, RUN_SCHEMA } from './types';
 
@@ -9,7 +10,8 @@ export interface FileOutcome {
   findings: Finding[];
 }
 
-export const VERSION = '0.1.0';
+/** The tool's version, from package.json (bundled in at build time). */
+export const VERSION: string = version;
 
 /** The name of the pseudo-declaration a file-level problem is reported as. */
 export const FILE_REPORT_NAME = '(file)';

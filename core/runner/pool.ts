@@ -34,13 +34,13 @@ export interface PoolOptions {
   memoryWatch?: 'proc' | 'thread';
 }
 
-export type FailureKind = 'timeout' | 'memory' | 'exited' | 'crashed' | 'cancelled' | 'load-error' | 'threw';
+export type JobFailureKind = 'timeout' | 'memory' | 'exited' | 'crashed' | 'cancelled' | 'load-error' | 'threw';
 
 export type JobOutcome<T = unknown> =
   | { ok: true; result: T; durationMs: number; peakRssMb?: number }
   | {
       ok: false;
-      kind: FailureKind;
+      kind: JobFailureKind;
       message: string;
       phase?: string;
       location?: SourceRange;
@@ -78,7 +78,7 @@ interface Job {
 /** A job on a slot: its worker, timers and what has been seen of it so far. */
 interface Active {
   job: Job;
-  slot: Slot;
+  slot: PoolSlot;
   worker?: WorkerProcess;
   /** When the request was sent to a ready worker (performance.now()). */
   sentAt?: number;
@@ -90,7 +90,7 @@ interface Active {
   poll?: NodeJS.Timeout;
 }
 
-interface Slot {
+interface PoolSlot {
   worker?: WorkerProcess;
   active?: Active;
 }
@@ -101,7 +101,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class WorkerPool {
   readonly size: number;
-  private readonly slots: Slot[];
+  private readonly slots: PoolSlot[];
   private readonly queue: Job[] = [];
   /** Every process started and not yet known to be dead, for dispose. */
   private readonly processes = new Set<WorkerProcess>();
@@ -163,7 +163,7 @@ export class WorkerPool {
     }
   }
 
-  private async start(slot: Slot, job: Job): Promise<void> {
+  private async start(slot: PoolSlot, job: Job): Promise<void> {
     const active: Active = { job, slot };
     slot.active = active;
     let worker = slot.worker?.isAlive ? slot.worker : undefined;
@@ -399,7 +399,7 @@ export class WorkerPool {
   }
 }
 
-function failure(kind: FailureKind, message: string, durationMs: number, phase?: string, peakMb?: number): Failure {
+function failure(kind: JobFailureKind, message: string, durationMs: number, phase?: string, peakMb?: number): Failure {
   return {
     ok: false,
     kind,

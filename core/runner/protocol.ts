@@ -23,7 +23,8 @@ export interface WorkerRequest {
   payload: unknown;
 }
 
-export type FailureKind = 'load-error' | 'threw' | 'exited';
+/** How a job failed inside the worker (the pool adds its own: timeout, memory, crashed, cancelled). */
+export type WorkerFailureKind = 'load-error' | 'threw' | 'exited';
 
 export interface WorkerSuccess {
   id: number;
@@ -37,7 +38,7 @@ export interface WorkerFailure {
   id: number;
   ok: false;
   /** 'exited': the code called process.exit (or kill/abort), which the worker turns into an error. */
-  kind: FailureKind;
+  kind: WorkerFailureKind;
   message: string;
   stack?: string;
   /** The first frame of the stack that is in the user's own source (source-mapped, 0-based). */
