@@ -3,15 +3,19 @@
 // does wrong on the way (throws, wrong shapes, missing keys, NaN, mutation, non-determinism) becomes a finding.
 
 import type { Declaration, FnDeclaration, LayerDeclaration, ModelDeclaration } from '../contract/declarations';
-import { callPlanned, planCall, type CallPlan } from '../contract/calls';
 import { hashString, mixSeeds, Rng } from '../contract/random';
-import { isTensorValue, type DType } from '../contract/tensor';
+import type { DType } from '../contract/tensor';
 import type { DeclarationKind, Finding, Mode } from '../report/types';
 import { precisionFor, type Precision } from '../numerics/precision';
 import type { CheckOverrides } from './api';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
-import { derivedSeed, runUserCode, UserCodeError, type Phase } from './user-code';
-import { buildLike, describe, dotTree, formatShape, readTensor, sameShape, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
+import { runUserCode, UserCodeError, type Phase } from './user-code';
+import { call, callable, error, fail, how, invoke, namedValues, ProblemError, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
+import { attachGradients } from './attach-gradients';
+
+export { ProblemError, namedValues, splitForward };
+export { lookupGradient } from './attach-gradients';
+import { buildLike, dotTree, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
 
 export interface ResolvedOptions {
   mode: Mode;
@@ -81,137 +85,6 @@ export interface Problem {
   valueCarriesGradient(): boolean;
 }
 
-/** Thrown when the declaration cannot be checked at all; the findings say why. */
-export class ProblemError extends Error {
-  constructor(readonly findings: Finding[]) {
-    super(findings.map((f) => f.message).join('; '));
-  }
-}
-
-class Ctx {
-  private stream: Rng | undefined;
-  readonly wantsGradient: boolean;
-  constructor(
-    readonly seed: number,
-    readonly phase: string,
-  ) {
-    this.wantsGradient = phase === 'grad' || phase === 'backward';
-  }
-  /** Seeded on first use: most code never draws from ctx. */
-  private get rng(): Rng {
-    return (this.stream ??= new Rng(derivedSeed(this.seed, 'ctx')));
-  }
-  random(): number {
-    return this.rng.random();
-  }
-  randn(): number {
-    return this.rng.randn();
-  }
-  randint(low: number, high: number): number {
-    return this.rng.randint(low, high);
-  }
-}
-
-function error(code: Finding['code'], message: string, extra: Partial<Finding> = {}): Finding {
-  return { severity: 'error', code, message, ...extra };
-}
-
-function fail(...findings: Finding[]): never {
-  throw new ProblemError(findings);
-}
-
-/** Calls user code; turns what it throws into a finding that stops the check (saying how it was called). */
-function call<T>(phase: Phase, seed: number, body: (ctx: Ctx) => T, how?: string): T {
-  try {
-    return runUserCode(phase, seed, () => body(new Ctx(seed, phase)));
-  } catch (e) {
-    if (e instanceof UserCodeError) fail(how ? { ...e.finding, message: `${e.finding.message} (${how})` } : e.finding);
-    throw e;
-  }
-}
-
-/** What each role is expected to return, for messages about a call that failed or returned something else. */
-const EXPECTED: Record<string, string> = {
-  forward: 'expected back the output, { out, cache } or [out, cache]',
-  backward: 'expected back the gradients: { dx, dw, … } by input name, or [dx, dw, …] in the order of the inputs',
-  f: 'expected back one number',
-  loss: 'expected back one number',
-  grad: 'expected back the gradients: { dx, … } by input name, or in the order of the inputs',
-  valueAndGrad: 'expected back [value, grads], { value, grad } or { loss, dx, … }',
-};
-
-/** A user function and the way it is called (its own parameters decide: see core/contract/calls.ts). */
-interface Callable {
-  fn: UserFn;
-  plan: CallPlan;
-  role: string;
-}
-
-function callable(fn: UserFn, role: string, inputs: string[], explicit: string[] | undefined, objectArgs: string): Callable {
-  const name = typeof fn.name === 'string' && fn.name && fn.name !== role && /^[A-Za-z_$][\w$]*$/.test(fn.name) ? fn.name : role;
-  return { fn, role, plan: planCall(fn, name, inputs, explicit, objectArgs) };
-}
-
-/** "called as affineForward(x, w, b); expected back …" */
-function how(c: Callable): string {
-  return `called as ${c.plan.signature}; ${EXPECTED[c.role] ?? ''}`.trim();
-}
-
-function invoke(c: Callable, phase: Phase, seed: number, values: Record<string, unknown>, objectArgs: unknown[]): unknown {
-  return call(phase, seed, (ctx) => callPlanned(c.plan, c.fn as (...a: unknown[]) => unknown, values, objectArgs, ctx), how(c));
-}
-
-function scalarOf(value: unknown, what: string, phase: Phase, called?: string): number {
-  let v = value;
-  if (typeof v !== 'number' && isTensorValue(v)) {
-    const read = readTensor(v);
-    if (typeof read !== 'string' && read.data.length === 1) v = read.data[0];
-  }
-  if (typeof v !== 'number') fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number${called ? ` (${called})` : ''}`, { phase }));
-  return v;
-}
-
-/** Keys a value-and-gradient object may carry its value under (cs231n's loss, Coursera's J). */
-const VALUE_KEYS = ['value', 'loss', 'J', 'cost'];
-
-/**
- * Splits valueAndGrad's result: [value, grads], [value, g1, g2, …] (gradients in input order), { value, grad },
- * { loss, grads } or cs231n's { loss, dx, … } (every other key a gradient).
- */
-function splitValueAndGrad(result: unknown, phase: Phase, called?: string): { value: unknown; grads: unknown } {
-  if (Array.isArray(result) && result.length === 2) return { value: result[0], grads: result[1] };
-  if (Array.isArray(result) && result.length > 2 && typeof result[0] === 'number') return { value: result[0], grads: result.slice(1) };
-  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
-    const r = result as Record<string, unknown>;
-    const key = VALUE_KEYS.find((k) => k in r);
-    if (key !== undefined) {
-      if ('grad' in r || 'grads' in r) return { value: r[key], grads: r.grad ?? r.grads };
-      const rest: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) if (k !== key) rest[k] = v;
-      if (Object.keys(rest).length) return { value: r[key], grads: rest };
-    }
-  }
-  fail(error('bad-declaration', `valueAndGrad returned ${describe(result)}; expected [value, grads], { value, grad } or { loss, dx, … }${called ? ` (${called})` : ''}`, { phase }));
-}
-
-/**
- * A tuple of gradients ([dx, dw, db]) keyed by the inputs it stands for: the checked inputs in order when it has
- * as many entries, else every input in order. Anything else is returned as it is.
- */
-function keyTuple(grads: unknown, params: Param[], inputOrder: string[]): unknown {
-  if (!Array.isArray(grads) || grads.length === 0 || !grads.every((g) => isTensorValue(g) && typeof g !== 'number')) return grads;
-  // One checked input: a nested array is that tensor itself unless only its first entry has the input's size.
-  if (params.length === 1) {
-    const whole = readTensor(grads);
-    if (typeof whole !== 'string' && whole.data.length === params[0].slot.size) return grads;
-    if (grads.length !== 1) return grads;
-  }
-  const names = grads.length === params.length ? params.map((p) => p.path) : grads.length === inputOrder.length ? inputOrder : null;
-  if (!names) return grads;
-  const out: Record<string, unknown> = {};
-  names.forEach((n, i) => (out[n] = grads[i]));
-  return out;
-}
 
 export function buildProblem(decl: Declaration, name: string, overrides: CheckOverrides = {}): Problem {
   const options = resolveOptions(decl, name, overrides);
@@ -262,83 +135,6 @@ function groupOf(path: string, kind: DeclarationKind, topLevelTensors: boolean):
   return top;
 }
 
-/** Finds the gradient for an input path in what the code returned: 'x', cs231n's 'dx', nested trees, 'fc1.W'. */
-export function lookupGradient(grads: unknown, path: string, single: boolean): { key: string; value: unknown } | null {
-  if (single && isTensorValue(grads)) return { key: '', value: grads };
-  if (typeof grads !== 'object' || grads === null) return null;
-  const segments = path.split('.');
-  const dict = grads as Record<string, unknown>;
-  if (path in dict && dict[path] !== undefined) return { key: path, value: dict[path] };
-  const flatAlias = [...segments.slice(0, -1), `d${segments[segments.length - 1]}`].join('.');
-  if (flatAlias in dict && dict[flatAlias] !== undefined) return { key: flatAlias, value: dict[flatAlias] };
-  let node: unknown = grads;
-  const keys: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    if (typeof node !== 'object' || node === null) return null;
-    const obj = node as Record<string, unknown>;
-    const seg = segments[i];
-    const last = i === segments.length - 1;
-    const options = last ? [seg, `d${seg}`, `d${seg[0].toUpperCase()}${seg.slice(1)}`] : [seg, `d${seg}`];
-    // Python-style names in any case: 'dw' for an input W, 'dW' for w.
-    const hit = options.find((o) => obj[o] !== undefined) ?? (last ? Object.keys(obj).find((k) => obj[k] !== undefined && options.some((o) => o.toLowerCase() === k.toLowerCase())) : undefined);
-    if (hit === undefined) return null;
-    keys.push(hit);
-    node = obj[hit];
-  }
-  return { key: keys.join('.'), value: node };
-}
-
-/** Every dotted key path of tensors in a returned gradient tree (to report keys that match no input). */
-function gradientKeys(grads: unknown, prefix = ''): string[] {
-  if (isTensorValue(grads) || typeof grads !== 'object' || grads === null) return prefix ? [prefix] : [];
-  return Object.keys(grads).flatMap((k) => gradientKeys((grads as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
-}
-
-/** Attaches the analytic gradients (one `grads` per objective) to the params, recording every mismatch. */
-function attachGradients(params: Param[], gradsPerObjective: unknown[], findings: Finding[], phase: Phase, fnName: string, inputOrder: string[] = []): void {
-  gradsPerObjective = gradsPerObjective.map((g) => keyTuple(g, params, inputOrder));
-  const single = params.length === 1;
-  const used = new Set<string>();
-  for (const p of params) {
-    const per: Float64Array[] = [];
-    for (const grads of gradsPerObjective) {
-      const hit = lookupGradient(grads, p.path, single);
-      if (!hit) {
-        p.problem = `no gradient for '${p.path}': ${fnName} returned ${describeKeys(grads)}`;
-        findings.push(error('missing-gradient', `${fnName} returned no gradient for '${p.path}' (expected key '${p.path}' or 'd${p.path.split('.').pop()}'; got ${describeKeys(grads)})`, { tensor: p.path, phase }));
-        break;
-      }
-      p.gradientKey = hit.key;
-      used.add(hit.key);
-      const read = readTensor(hit.value);
-      if (typeof read === 'string') {
-        p.problem = `the gradient for '${p.path}' is ${read}`;
-        findings.push(error('shape-mismatch', `${fnName}: the gradient for '${p.path}' is ${read}`, { tensor: p.path, phase }));
-        break;
-      }
-      const expected = p.slot.shape;
-      const fits = read.shapeless ? read.data.length === p.slot.size : sameShape(read.shape, expected);
-      if (!fits) {
-        const reversed = expected.length === 2 && read.shape.length === 2 && read.shape[0] === expected[1] && read.shape[1] === expected[0];
-        p.problem = `shape ${formatShape(read.shape)} but '${p.path}' has shape ${formatShape(expected)}${reversed ? ': the shape of its transpose' : ''}`;
-        findings.push(error('shape-mismatch', `${fnName}: the gradient for '${p.path}' has shape ${formatShape(read.shape)}, expected ${formatShape(expected)}${reversed ? ' (the shape of the transpose: is it transposed?)' : ''}`, { tensor: p.path, phase }));
-        break;
-      }
-      per.push(read.data);
-    }
-    p.analytic = p.problem ? null : per;
-  }
-  const extra = gradientKeys(gradsPerObjective[0]).filter((k) => k && !used.has(k));
-  for (const key of extra) {
-    findings.push({ severity: 'info', code: 'extra-gradient', message: `${fnName} returned '${key}', which matches no checked input`, phase });
-  }
-}
-
-function describeKeys(grads: unknown): string {
-  if (isTensorValue(grads)) return 'a bare tensor';
-  const keys = gradientKeys(grads);
-  return keys.length ? `keys {${keys.join(', ')}}` : describe(grads);
-}
 
 function makeParams(slots: Slot[], kind: DeclarationKind, topLevelTensors: boolean): Param[] {
   let total = 0;
@@ -528,7 +324,6 @@ function float32Valued(values: Float64Array): boolean {
   return fractional;
 }
 
-type UserFn = (...args: never[]) => unknown;
 
 /**
  * The objective and analytic gradient of a scalar declaration (fn, model): its value function (f or loss) with
@@ -571,12 +366,6 @@ function scalarParts(
   };
 }
 
-/** Top-level named values of one or more input trees (for positional calls). */
-export function namedValues(...trees: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const t of trees) if (typeof t === 'object' && t !== null && !Array.isArray(t) && !isTensorValue(t)) Object.assign(out, t);
-  return out;
-}
 
 function requireScalarFunctions(kind: 'fn' | 'model', valueName: 'f' | 'loss', spec: { value?: unknown; grad?: unknown; valueAndGrad?: unknown }): void {
   const has = (f: unknown) => typeof f === 'function';
@@ -638,20 +427,6 @@ function isPlainData(value: unknown, depth = 0): boolean {
   return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
 }
 
-/** forward's result: the output, and the cache when it returned { out, cache }. */
-export function splitForward(result: unknown, inputs: unknown, positional = false): { out: unknown; cache: unknown } {
-  // cs231n's `return out, cache` is [out, cache] in TypeScript: a positional forward's pair that is not itself
-  // one numeric tensor (its first entry is not a number).
-  if (positional && Array.isArray(result) && result.length === 2 && typeof result[0] !== 'number') return { out: result[0], cache: result[1] };
-  if (typeof result === 'object' && result !== null && !Array.isArray(result) && !isTensorValue(result) && 'out' in result) {
-    const keys = Object.keys(result);
-    if (keys.every((key) => key === 'out' || key === 'cache')) {
-      const r = result as { out: unknown; cache?: unknown };
-      return { out: r.out, cache: 'cache' in r ? r.cache : inputs };
-    }
-  }
-  return { out: result, cache: inputs };
-}
 
 function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptions): Problem {
   if (typeof decl.forward !== 'function' || typeof decl.backward !== 'function') fail(error('bad-declaration', 'layer() needs forward and backward functions'));
