@@ -6,16 +6,15 @@
 // preempted, so the median is the uncontended time). CPU time: process CPU over batches of calls (its clock
 // ticks in microseconds, too coarse for one call), the median batch divided by the batch size.
 
-import { Rng, mixSeeds } from '../../core/contract/random';
 import type { Ctx, Declaration } from '../../core/contract/declarations';
+import { Ctx as EngineCtx } from '../../core/engine/user-calls';
 import { materializeInputs } from '../../core/engine/inputs';
 import { resolveOptions } from '../../core/engine/problem';
 import { median, type Duration } from './stats';
 
-/** A ctx like the engine's (the benchmark models do not use it, but a declaration may). */
+/** The engine's own ctx (the benchmark models do not use it, but a declaration may). */
 function makeCtx(seed: number, phase: string): Ctx {
-  const rng = new Rng(mixSeeds(seed, 'ctx'));
-  return { seed, phase, wantsGradient: false, random: () => rng.random(), randn: () => rng.randn(), randint: (lo, hi) => rng.randint(lo, hi) };
+  return new EngineCtx(seed, phase);
 }
 
 /** A zero-argument call of the declaration's forward code on the engine's inputs (same seed and dtype). */

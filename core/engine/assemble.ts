@@ -17,7 +17,7 @@ import type {
 import { REPORT_SCHEMA, REPORT_VERSION } from '../report/types';
 import { computeHints, formatIndex } from '../report/hints';
 import { hintTag } from '../report/words';
-import { judge, judgeDirection, worseState, type DirectionState } from '../numerics/verdict';
+import { DIRECTION_SEVERITY, judge, judgeDirection, worseState, type DirectionState } from '../numerics/verdict';
 import { mergeElements, type RawCheck, type RawTensor } from './raw';
 
 /** Tensors up to this size list every element in the report (for heatmaps); larger ones a sample. */
@@ -174,7 +174,6 @@ interface JudgedDirection {
 
 /** Every direction judged again here from its raw numbers; one entry per direction (its worst objective). */
 function judgeDirections(raw: RawCheck): JudgedDirection[] {
-  const rank: Record<DirectionState, number> = { pass: 0, 'within-rtol': 1, inconclusive: 2, kink: 2, fail: 3 };
   return raw.directions.map((d) => {
     let pick: JudgedDirection | null = null;
     for (let j = 0; j < d.analytic.length; j++) {
@@ -194,7 +193,7 @@ function judgeDirections(raw: RawCheck): JudgedDirection[] {
         elements: d.elements,
       };
       if (d.block) result.block = d.block;
-      if (!pick || rank[v.state] > rank[pick.state] || (v.state === pick.state && result.margin > pick.result.margin)) pick = { result, state: v.state, tensor: d.tensor, block: d.block };
+      if (!pick || DIRECTION_SEVERITY[v.state] > DIRECTION_SEVERITY[pick.state] || (v.state === pick.state && result.margin > pick.result.margin)) pick = { result, state: v.state, tensor: d.tensor, block: d.block };
     }
     return pick!;
   });

@@ -10,7 +10,7 @@ import { judge, worseState } from '../numerics/verdict';
 import type { CheckOverrides } from './api';
 import { DirectionProber, type MeasuredDirection, type Segment } from './directions';
 import { buildProblem, ProblemError, resolveOptions, type Param, type Problem } from './problem';
-import { emptyElements, sliceElements, type RawCheck, type RawDirection, type RawElements, type RawTensor, type TargetRanges } from './raw';
+import { emptyElements, emptyRawCheck, sliceElements, type RawCheck, type RawDirection, type RawElements, type RawTensor, type TargetRanges } from './raw';
 import { sampleIndices, searchDirections } from './search';
 import { UserCodeError } from './user-code';
 import { DEFAULT_TIME_LIMIT_MS } from '../defaults';
@@ -32,6 +32,8 @@ const DEFAULT_BUDGET_MS = DEFAULT_TIME_LIMIT_MS;
 const HINT_DATA_LIMIT = 200_000;
 /** Past this much evaluation time (ms), a valueAndGrad that computes its gradient every time is worth a word. */
 const SLOW_VALUE_MS = 1_000;
+/** Evaluations one element usually takes (2 when its first difference decides, 8 up the ladder). */
+const ELEMENT_EVALUATIONS = 2.2;
 /** A partial result is streamed at most this often (ms). */
 const FLUSH_MS = 1_000;
 
@@ -99,13 +101,14 @@ export class CheckSession {
   readonly searchStop = new Map<number, NonNullable<RawTensor['searchStop']>>();
   /** Evaluations a direction and an element usually take (for the plan shown as progress). */
   readonly directionCost = 6;
-  readonly elementCost = 2.5;
+  readonly elementCost = ELEMENT_EVALUATIONS;
   private readonly result: ProbeResult;
   private readonly analytic: Float64Array;
   private readonly elementLine: ElementLine;
   private readonly outright: OutrightAllowance;
   private readonly directionProber: DirectionProber;
-  private readonly checkedSet = new Set<string>();
+  /** Elements compared so far (tensor·2³² + flat): the search's leaves and its samples may overlap. */
+  private readonly checkedSet = new Set<number>();
   private currentStage = '';
   private lastProgress = 0;
   private lastFlush = -Infinity;
@@ -182,7 +185,7 @@ export class CheckSession {
 
   /** Compares one element; returns whether it passed (the parent judges again from the raw numbers). */
   checkElement(target: Target, remaining = 0): boolean {
-    const key = `${target.tensor}/${target.flat}`;
+    const key = target.tensor * 4294967296 + target.flat;
     if (this.checkedSet.has(key)) return true;
     this.checkedSet.add(key);
     const { problem, result, analytic, elementLine, elements } = this;
@@ -295,7 +298,7 @@ function stopFinding(e: unknown): Finding {
 
 /** Evaluation time (ms) of checking `elements` one by one. */
 function elementMs(problem: Problem, elements: number): number {
-  return elements * 2.2 * Math.max(problem.baselineMs, 1e-3);
+  return elements * ELEMENT_EVALUATIONS * Math.max(problem.baselineMs, 1e-3);
 }
 
 /**
@@ -335,7 +338,7 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
   const started = performance.now();
   const options = resolveOptions(decl, name, overrides);
   const shard = job.shard ?? { index: 0, count: 1 };
-  const base: RawCheck = {
+  const base = emptyRawCheck({
     name,
     kind: decl.kind,
     dtype: options.dtype,
@@ -344,18 +347,8 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
     tolerance: options.precision.tolerance,
     eps: options.precision.eps,
     objectives: decl.kind === 'layer' ? options.douts : 1,
-    gradientScale: [],
-    batchCandidates: [],
-    tensors: [],
-    directions: [],
-    elements: emptyElements(),
-    findings: [],
-    evaluations: 0,
-    evaluateMs: 0,
-    checkMs: 0,
     shard,
-    checked: false,
-  };
+  });
   let problem: Problem;
   try {
     problem = buildProblem(decl, name, overrides);

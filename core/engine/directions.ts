@@ -6,7 +6,7 @@
 import { mixSeeds, Rng } from '../contract/random';
 import type { Line } from '../numerics/probe';
 import { Prober, ProbeResult } from '../numerics/probe';
-import { judgeDirection, type DirectionState } from '../numerics/verdict';
+import { DIRECTION_SEVERITY, judgeDirection, type DirectionState } from '../numerics/verdict';
 import type { Problem, Param } from './problem';
 import type { RawDirection } from './raw';
 
@@ -91,9 +91,6 @@ export interface MeasuredDirection {
   /** Largest |deviation| / noise tolerance over the objectives. */
   margin: number;
 }
-
-/** The state that decides: the worst over the objectives. */
-const STATE_RANK: Record<DirectionState, number> = { pass: 0, 'within-rtol': 1, inconclusive: 2, kink: 2, fail: 3 };
 
 export class DirectionProber {
   readonly signs: SignBook;
@@ -226,7 +223,7 @@ export class DirectionProber {
         tol,
         problem.options.precision.eps,
       );
-      if (STATE_RANK[v.state] > STATE_RANK[state]) state = v.state;
+      if (DIRECTION_SEVERITY[v.state] > DIRECTION_SEVERITY[state]) state = v.state;
       margin = Math.max(margin, v.margin);
     }
     return { state, margin };

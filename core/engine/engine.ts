@@ -10,7 +10,7 @@ import { compileModelFile } from '../runner/compile';
 import { WorkerPool, type JobOutcome } from '../runner/pool';
 import type { CheckRequest, EngineOptions, FileResult } from './api';
 import { assembleReport, mergeShards } from './assemble';
-import { emptyElements, type RawCheck } from './raw';
+import { emptyRawCheck, type RawCheck } from './raw';
 import { shardRanges } from './check';
 import { PartialRaw } from './partial';
 import type { Mode } from '../report/types';
@@ -250,27 +250,7 @@ export class Engine {
 
 /** A declaration that produced no numbers at all. */
 function emptyRaw(decl: ListedDeclaration, mode: Mode, shards: number): RawCheck {
-  return {
-    name: decl.name,
-    kind: decl.kind,
-    dtype: 'float64',
-    mode,
-    seed: 0,
-    tolerance: { rtol: 0, floor: 0, c: 0 },
-    eps: 0,
-    objectives: 1,
-    gradientScale: [],
-    batchCandidates: [],
-    tensors: [],
-    directions: [],
-    elements: emptyElements(),
-    findings: [],
-    evaluations: 0,
-    evaluateMs: 0,
-    checkMs: 0,
-    shard: { index: 0, count: shards },
-    checked: false,
-  };
+  return emptyRawCheck({ name: decl.name, kind: decl.kind, dtype: 'float64', mode, seed: 0, tolerance: { rtol: 0, floor: 0, c: 0 }, eps: 0, objectives: 1, shard: { index: 0, count: shards } });
 }
 
 /** Adds up the progress of a declaration's jobs and calls back at most a few times a second, with an estimate. */

@@ -3,11 +3,10 @@
 // exactly the same inputs, upstream gradients and ctx randomness.
 
 import { fn, layer, model, type Declaration } from '../contract/declarations';
-import { mixSeeds, Rng } from '../contract/random';
 import type { CheckOverrides } from '../engine/api';
 import { materializeInputs } from '../engine/inputs';
 import { runUserCode, UserCodeError } from '../engine/user-code';
-import { namedValues, splitForward } from '../engine/problem';
+import { Ctx, namedValues, splitForward, splitValueAndGrad } from '../engine/user-calls';
 import { callPlanned, planCall } from '../contract/calls';
 import { flattenOutput } from './output';
 import type { SubmissionReply, TaskPayload } from './plan';
@@ -57,7 +56,7 @@ export function forwardOutput(payload: TaskPayload, functions: Record<string, un
       const forward = functions.forward as UserFunction;
       const values = namedValues(inputs.value);
       const plan = planCall(forward, forward.name || 'forward', Object.keys(values), payload.args, 'inputs');
-      const result = runUserCode('forward', seed, () => callPlanned(plan, forward, values, [inputs.value], plainCtx(seed, 'forward')));
+      const result = runUserCode('forward', seed, () => callPlanned(plan, forward, values, [inputs.value], new Ctx(seed, 'forward')));
       return flattenOutput(splitForward(result, inputs.value, plan.style === 'positional').out, 'out');
     }
     const at = materializeInputs(payload.inputs, seed, dtype, payload.kind === 'model' ? 'params' : 'at');
@@ -68,8 +67,9 @@ export function forwardOutput(payload: TaskPayload, functions: Record<string, un
     const objectArgs = payload.kind === 'model' ? [at.value, data] : [at.value];
     const values = namedValues(...objectArgs);
     const plan = planCall(fnToCall, fnToCall.name || phase, Object.keys(values), payload.args, payload.kind === 'model' ? 'params, data' : 'inputs');
-    const result = runUserCode(phase, seed, () => callPlanned(plan, fnToCall, values, objectArgs, plainCtx(seed, phase)));
-    return flattenOutput(valueFn ? result : valueOfPair(result), 'value');
+    const result = runUserCode(phase, seed, () => callPlanned(plan, fnToCall, values, objectArgs, new Ctx(seed, phase)));
+    // The value of whatever shape the engine accepts from a valueAndGrad (a bare number, [value, …], { loss, … }).
+    return flattenOutput(valueFn || typeof result === 'number' ? result : splitValueAndGrad(result, phase).value, 'value');
   } catch (e) {
     if (e instanceof UserCodeError) return { problem: e.finding.message };
     return { problem: e instanceof Error ? e.message : String(e) };
@@ -77,19 +77,3 @@ export function forwardOutput(payload: TaskPayload, functions: Record<string, un
 }
 
 type UserFunction = (...args: unknown[]) => unknown;
-
-/** The value part of what a valueAndGrad returned (any of the shapes the engine accepts). */
-function valueOfPair(result: unknown): unknown {
-  if (Array.isArray(result) && result.length >= 2) return result[0];
-  if (typeof result === 'object' && result !== null) {
-    const r = result as Record<string, unknown>;
-    for (const k of ['value', 'loss', 'J', 'cost']) if (k in r) return r[k];
-  }
-  return result;
-}
-
-/** A ctx for the single forward call: the same seeded streams the engine's ctx replays. */
-function plainCtx(seed: number, phase: string) {
-  const rng = new Rng(mixSeeds(seed, 'ctx'));
-  return { seed, phase, wantsGradient: false, random: () => rng.random(), randn: () => rng.randn(), randint: (lo: number, hi: number) => rng.randint(lo, hi) };
-}

@@ -57,11 +57,16 @@ export function failedTask(ctx: TaskContext, error: TaskError, timeMs: number): 
   };
 }
 
+/** The job ended because the code signalled a process (harden refuses every kill and names the call). */
+function isKill(outcome: Extract<JobOutcome, { ok: false }>): boolean {
+  return outcome.kind === 'exited' && /process\.kill\(/.test(outcome.message);
+}
+
 /** The reason for a failed job, in a student's words; access denials are told apart from other throws. */
 export function errorFromOutcome(outcome: Extract<JobOutcome, { ok: false }>, ctx: TaskContext): TaskError {
   const where = outcome.location ? `${relative(outcome.location.file, ctx.dir)}:${outcome.location.start.line + 1}:${outcome.location.start.column + 1}` : undefined;
   // A kill of another process is a refused access like a read outside the submission: the same rule applies.
-  const killed = outcome.kind === 'exited' && /process\.kill\(/.test(outcome.message);
+  const killed = isKill(outcome);
   const denied = killed || ACCESS_DENIED.test(`${outcome.message}\n${outcome.stack ?? ''}`);
   const code: TaskErrorCode = denied ? 'access-denied' : (outcome.kind as TaskErrorCode);
   const atImport = outcome.phase === 'load';
@@ -144,7 +149,7 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
     const error = errorFromOutcome(outcome, ctx);
     const failed = failedTask(ctx, error, timeMs);
     if (error.code !== 'access-denied') return failed;
-    const killed = /process\.kill\(/.test(outcome.message);
+    const killed = isKill(outcome);
     const denial: Denial = { kind: killed ? 'kill' : 'other', call: killed ? 'process.kill' : 'access', ...(outcome.phase ? { phase: outcome.phase } : {}) };
     return { ...failed, denials: [denial] };
   }

@@ -74,6 +74,9 @@ export interface DirectionSample {
 /** 'inconclusive': the numbers are too noisy (or a kink too close) to resolve the target: narrowed further. */
 export type DirectionState = 'pass' | 'fail' | 'within-rtol' | 'kink' | 'inconclusive';
 
+/** How bad a direction's state is: the worst over its objectives decides it. */
+export const DIRECTION_SEVERITY: Record<DirectionState, number> = { pass: 0, 'within-rtol': 1, inconclusive: 2, kink: 2, fail: 3 };
+
 export interface DirectionJudgement {
   state: DirectionState;
   /** The noise tolerance: what the numbers themselves could be off by. */

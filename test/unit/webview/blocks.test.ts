@@ -20,19 +20,15 @@ import {
   type View,
 } from '../../../webview/layout';
 import { directionState, jointDirections, measure, openFailingBlocks, ownDirections, tensorStats, uncheckedWords, visibleBlocks } from '../../../webview/summary';
+import { Rng } from '../../../core/contract/random';
 import { BIG, bigReport, blockReport, blockTensor, direction, evenBlocks, halvingChain, RTOL } from './block-fixtures';
 
 const at = (v: View, x: number, y: number): Cell => v.cells.find((c) => c.x === x && c.y === y)!;
 
+/** Seeded uniform numbers from the engine's own generator. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.random();
 }
 
 test('each element is described by the narrowest block containing it; gaps and out-of-range ends are handled', () => {
