@@ -9,7 +9,7 @@
 import type { Ctx, Declaration } from '../../core/contract/declarations';
 import { Ctx as EngineCtx } from '../../core/engine/user-calls';
 import { materializeInputs } from '../../core/engine/inputs';
-import { resolveOptions } from '../../core/engine/problem';
+import { resolveOptions } from '../../core/engine/options';
 import { median, type Duration } from './stats';
 
 /** The engine's own ctx (the benchmark models do not use it, but a declaration may). */

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Declaration } from '../../core/contract/declarations';
 import type { Engine } from '../../core/engine/engine';
 import { materializeInputs } from '../../core/engine/inputs';
-import { resolveOptions } from '../../core/engine/problem';
+import { resolveOptions } from '../../core/engine/options';
 import type { DeclarationReport, HintCode, Mode, Status } from '../../core/report/types';
 import { checkThroughEngine } from './engine-path';
 import { forwardCall, timeForward, type ForwardTiming } from './forward';

@@ -3,7 +3,7 @@
 
 import { isTensorValue } from '../contract/tensor';
 import type { Finding } from '../report/types';
-import type { Param } from './problem';
+import type { Param } from './params';
 import { error, keyTuple } from './user-calls';
 import type { Phase } from './user-code';
 import { describe, formatShape, readTensor, sameShape } from './values';

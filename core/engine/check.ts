@@ -9,7 +9,10 @@ import { Prober, ProbeResult, type Line, type OutrightAllowance } from '../numer
 import { judge, worseState } from '../numerics/verdict';
 import type { CheckOverrides } from './api';
 import { DirectionProber, type MeasuredDirection, type Segment } from './directions';
-import { buildProblem, ProblemError, resolveOptions, type Param, type Problem } from './problem';
+import { buildProblem, type Problem } from './problem';
+import { resolveOptions } from './options';
+import type { Param } from './params';
+import { ProblemError } from './user-calls';
 import { emptyElements, emptyRawCheck, sliceElements, type RawCheck, type RawDirection, type RawElements, type RawTensor, type TargetRanges } from './raw';
 import { sampleIndices, searchDirections } from './search';
 import { UserCodeError } from './user-code';

@@ -7,7 +7,8 @@ import { mixSeeds, Rng } from '../contract/random';
 import type { Line } from '../numerics/probe';
 import { Prober, ProbeResult } from '../numerics/probe';
 import { DIRECTION_SEVERITY, judgeDirection, type DirectionState } from '../numerics/verdict';
-import type { Problem, Param } from './problem';
+import type { Problem } from './problem';
+import type { Param } from './params';
 import type { RawDirection } from './raw';
 
 /** A contiguous run of one tensor's elements. */

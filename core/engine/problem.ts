@@ -3,60 +3,17 @@
 // does wrong on the way (throws, wrong shapes, missing keys, NaN, mutation, non-determinism) becomes a finding.
 
 import type { Declaration, FnDeclaration, LayerDeclaration, ModelDeclaration } from '../contract/declarations';
-import { hashString, mixSeeds, Rng } from '../contract/random';
-import type { DType } from '../contract/tensor';
-import type { DeclarationKind, Finding, Mode } from '../report/types';
-import { precisionFor, type Precision } from '../numerics/precision';
+import { mixSeeds, Rng } from '../contract/random';
+import type { DeclarationKind, Finding } from '../report/types';
 import type { CheckOverrides } from './api';
+import { resolveOptions, type ResolvedOptions } from './options';
+import { batchCandidates, gradientScale, makeParams, selectSlots, type Param } from './params';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
+import { flagNonFiniteGradients, requireDeterministic, requireFiniteValue, restoreIfBackwardMutates, restoreIfForwardMutates, warnIfFloat32Code } from './baseline-checks';
 import { runUserCode, UserCodeError, type Phase } from './user-code';
-import { call, callable, error, fail, how, invoke, namedValues, ProblemError, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
+import { call, callable, error, fail, how, invoke, namedValues, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
 import { attachGradients } from './attach-gradients';
-
-export { ProblemError, namedValues, splitForward };
-export { lookupGradient } from './attach-gradients';
 import { buildLike, dotTree, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
-
-export interface ResolvedOptions {
-  mode: Mode;
-  dtype: DType;
-  seed: number;
-  precision: Precision;
-  douts: number;
-  directions: number;
-  sample: number | undefined;
-  timeLimitMs: number | undefined;
-}
-
-export function resolveOptions(decl: Declaration, name: string, overrides: CheckOverrides = {}): ResolvedOptions {
-  const tol = typeof decl.tolerance === 'number' ? { rtol: decl.tolerance } : decl.tolerance;
-  const dtype = overrides.dtype ?? decl.dtype ?? 'float64';
-  return {
-    mode: overrides.mode ?? decl.mode ?? 'auto',
-    dtype,
-    seed: overrides.seed ?? decl.seed ?? hashString(name),
-    precision: precisionFor(dtype, { rtol: overrides.rtol ?? tol?.rtol, floor: overrides.floor ?? tol?.floor }),
-    // A fast verdict is about cost: one upstream gradient; checks that look at elements use three.
-    douts: Math.max(1, Math.min(16, Math.floor(decl.douts ?? ((overrides.mode ?? decl.mode) === 'fast' ? 1 : 3)))),
-    directions: Math.max(1, Math.min(16, Math.floor(decl.directions ?? 2))),
-    sample: overrides.sample ?? decl.sample,
-    timeLimitMs: overrides.timeLimitMs ?? decl.timeLimit,
-  };
-}
-
-/** A tensor being checked: where it lives in the inputs and what the code returned for it. */
-export interface Param {
-  slot: Slot;
-  path: string;
-  group: string;
-  /** The dotted key the gradient came back under, or null when it is missing. */
-  gradientKey: string | null;
-  /** Analytic gradient per objective (null when missing or unusable; see problem). */
-  analytic: Float64Array[] | null;
-  problem?: string;
-  /** Step unit per element: max(|x_i|, rms of the tensor), at the unperturbed point. */
-  units: Float64Array;
-}
 
 export interface Problem {
   kind: DeclarationKind;
@@ -110,88 +67,10 @@ function materialize(spec: unknown, what: string, options: ResolvedOptions, root
   }
 }
 
-/** Resolves `wrt` against the input slots; default: the float-valued ones. */
-function selectSlots(slots: Slot[], wrt: string[] | undefined, all: boolean): { chosen: Slot[]; findings: Finding[] } {
-  if (!wrt) return { chosen: slots.filter((s) => all || s.float), findings: [] };
-  const findings: Finding[] = [];
-  const chosen: Slot[] = [];
-  for (const path of wrt) {
-    const matches = slots.filter((s) => s.path === path || s.path.startsWith(`${path}.`));
-    if (!matches.length) {
-      findings.push(error('bad-declaration', `wrt names '${path}', which is not an input (inputs: ${slots.map((s) => s.path).join(', ') || 'none'})`));
-    }
-    for (const m of matches) if (!chosen.includes(m)) chosen.push(m);
-  }
-  return { chosen, findings };
-}
-
-function groupOf(path: string, kind: DeclarationKind, topLevelTensors: boolean): string {
-  if (kind !== 'model') return '';
-  const top = path.split('.')[0];
-  if (topLevelTensors) {
-    const digits = /(\d+)$/.exec(top);
-    if (digits) return `layer ${digits[1]}`;
-  }
-  return top;
-}
-
-
-function makeParams(slots: Slot[], kind: DeclarationKind, topLevelTensors: boolean): Param[] {
-  let total = 0;
-  let count = 0;
-  for (const s of slots) {
-    for (let i = 0; i < s.size; i++) total += s.get(i) ** 2;
-    count += s.size;
-  }
-  const globalRms = Math.sqrt(total / Math.max(1, count)) || 1;
-  return slots.map((slot) => {
-    const values = new Float64Array(slot.size);
-    let sum = 0;
-    for (let i = 0; i < slot.size; i++) {
-      values[i] = slot.get(i);
-      sum += values[i] * values[i];
-    }
-    const rms = Math.sqrt(sum / Math.max(1, slot.size)) || globalRms;
-    for (let i = 0; i < slot.size; i++) values[i] = Math.max(Math.abs(values[i]), rms);
-    return {
-      slot,
-      path: slot.path,
-      group: groupOf(slot.path, kind, topLevelTensors),
-      gradientKey: null,
-      analytic: null,
-      units: values,
-    };
-  });
-}
-
-function gradientScale(params: Param[], k: number): Float64Array {
-  const scale = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    let sum = 0;
-    let count = 0;
-    for (const p of params) {
-      if (!p.analytic) continue;
-      for (const v of p.analytic[j]) {
-        if (Number.isFinite(v)) {
-          sum += v * v;
-          count++;
-        }
-      }
-    }
-    scale[j] = count ? Math.sqrt(sum / count) : 0;
-  }
-  return scale;
-}
-
-function batchCandidates(slots: Slot[]): number[] {
-  const dims = new Set<number>();
-  for (const s of slots) if (s.shape.length >= 1 && s.shape[0] > 1) dims.add(s.shape[0]);
-  return [...dims].sort((a, b) => a - b);
-}
-
 /**
- * The common frame: baseline evaluations with mutation and determinism checks, then the analytic gradients.
- * `objective` computes the k objective values for the current inputs.
+ * The common frame, step by step: two baseline evaluations (mutation, finite value, determinism), the analytic
+ * call (mutation again, gradients matched to tensors, float32 code, non-finite gradients), then the evaluator the
+ * finite differences use. `objective` computes the k objective values for the current inputs.
  */
 function assemble(args: {
   kind: DeclarationKind;
@@ -208,79 +87,32 @@ function assemble(args: {
   /** Whether evaluating the value also computed a gradient (a valueAndGrad that ignores ctx.wantsGradient). */
   valueCarriesGradient?: () => boolean;
 }): Problem {
-  const { kind, name, options, k, allSlots, params, findings } = args;
+  const { kind, k, allSlots, params, findings } = args;
   const pristine = snapshot(allSlots);
-  let restoreEachCall = false;
 
   const f0 = new Float64Array(k);
   const magnitude = new Float64Array(k);
   args.objective(f0, magnitude);
-  const mutated = changedSince(allSlots, pristine);
-  if (mutated.length) {
-    restoreEachCall = true;
-    restore(allSlots, pristine);
-    findings.push({
-      severity: 'warning',
-      code: 'mutates-input',
-      message: `the forward code writes into its input${mutated.length > 1 ? 's' : ''} ${mutated.map((m) => `'${m}'`).join(', ')}; Gradlens restores ${mutated.length > 1 ? 'them' : 'it'} before every evaluation, but callers of this code will see changed inputs`,
-      phase: kind === 'layer' ? 'forward' : kind === 'fn' ? 'f' : 'loss',
-    });
-  }
-  for (let j = 0; j < k; j++) {
-    if (!Number.isFinite(f0[j])) {
-      fail(error('nonfinite-output', `the ${kind === 'layer' ? 'forward output' : 'value'} is ${f0[j]} at the checked point${kind === 'layer' ? ' (some output element is NaN or infinite)' : ''}`, { phase: kind === 'layer' ? 'forward' : 'loss' }));
-    }
-  }
+  const restoreEachCall = restoreIfForwardMutates(kind, allSlots, pristine, findings);
+  requireFiniteValue(kind, f0);
   const again = new Float64Array(k);
   // The second call is the measured one: the first pays for compiling the user's code.
   const timed = performance.now();
   args.objective(again, null);
   const baselineMs = performance.now() - timed;
   if (restoreEachCall) restore(allSlots, pristine);
-  for (let j = 0; j < k; j++) {
-    if (again[j] !== f0[j]) {
-      fail(
-        error(
-          'nondeterministic',
-          `two evaluations at the same point differ (${f0[j]} vs ${again[j]}): the forward code must be deterministic; take randomness from ctx.random()/ctx.randn() so it replays, and keep no state between calls`,
-          { phase: kind === 'layer' ? 'forward' : 'loss' },
-        ),
-      );
-    }
-  }
+  requireDeterministic(kind, f0, again);
 
   const analytic = args.analytic();
-  const changedByGrad = changedSince(allSlots, pristine);
-  if (changedByGrad.length) {
-    restore(allSlots, pristine);
-    findings.push({
-      severity: 'warning',
-      code: 'mutates-input',
-      message: `${analytic.fnName} writes into ${changedByGrad.map((m) => `'${m}'`).join(', ')} (through the cache or the inputs); Gradlens restored the values, but the caller's data is changed`,
-      phase: analytic.phase,
-    });
-  }
+  restoreIfBackwardMutates(allSlots, pristine, analytic.fnName, analytic.phase, findings);
   attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName, args.inputOrder);
-  if (options.dtype === 'float64' && params.some((p) => p.analytic) && params.every((p) => !p.analytic || p.analytic.every(float32Valued))) {
-    findings.push({
-      severity: 'warning',
-      code: 'float32-code',
-      message: `${analytic.fnName} returns float32 values although the declaration says float64: declare dtype: 'float32' so steps and tolerances fit float32 round-off (float64 ones can fail correct float32 code)`,
-      phase: analytic.phase,
-    });
-  }
-  for (const p of params) {
-    if (!p.analytic) continue;
-    const bad = p.analytic.reduce((n, a) => n + a.filter((v) => !Number.isFinite(v)).length, 0);
-    if (bad) {
-      findings.push({ severity: 'error', code: 'nonfinite-gradient', message: `the gradient for '${p.path}' has ${bad} NaN or infinite value${bad > 1 ? 's' : ''}`, tensor: p.path, phase: analytic.phase });
-    }
-  }
+  warnIfFloat32Code(args.options.dtype, params, analytic.fnName, analytic.phase, findings);
+  flagNonFiniteGradients(params, analytic.phase, findings);
 
   const problem: Problem = {
     kind,
-    name,
-    options,
+    name: args.name,
+    options: args.options,
     k,
     params,
     f0,
@@ -295,15 +127,12 @@ function assemble(args: {
     evaluateMs: 0,
     evaluate(out: Float64Array) {
       const started = performance.now();
+      // Code that writes into its inputs is given them back after every call, so the point stays fixed.
+      const point = restoreEachCall ? snapshot(allSlots) : null;
       try {
-        if (restoreEachCall) {
-          const point = snapshot(allSlots);
-          args.objective(out, null);
-          restore(allSlots, point);
-        } else {
-          args.objective(out, null);
-        }
+        args.objective(out, null);
       } finally {
+        if (point) restore(allSlots, point);
         problem.evaluations++;
         problem.evaluateMs += performance.now() - started;
       }
@@ -311,19 +140,6 @@ function assemble(args: {
   };
   return problem;
 }
-
-/** Every value exactly a float32 (and not all integers): the code computed it in float32. */
-function float32Valued(values: Float64Array): boolean {
-  let fractional = false;
-  const step = Math.max(1, Math.floor(values.length / 4096));
-  for (let i = 0; i < values.length; i += step) {
-    const v = values[i];
-    if (Math.fround(v) !== v) return false;
-    if (!Number.isInteger(v)) fractional = true;
-  }
-  return fractional;
-}
-
 
 /**
  * The objective and analytic gradient of a scalar declaration (fn, model): its value function (f or loss) with

@@ -6,7 +6,7 @@ import { callPlanned, planCall, type CallPlan } from '../contract/calls';
 import { Rng } from '../contract/random';
 import { isTensorValue } from '../contract/tensor';
 import type { Finding } from '../report/types';
-import type { Param } from './problem';
+import type { Param } from './params';
 import { derivedSeed, runUserCode, UserCodeError, type Phase } from './user-code';
 import { describe, readTensor } from './values';
 

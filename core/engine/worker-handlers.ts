@@ -5,7 +5,7 @@ import { registerHandler } from '../runner/handlers';
 import type { CheckOverrides } from './api';
 import { runDeclarationCheck, type CheckJob, type PartialDelta } from './check';
 import { materializeInputs } from './inputs';
-import { resolveOptions } from './problem';
+import { resolveOptions } from './options';
 import type { Mode } from '../report/types';
 import { onPhase } from './user-code';
 

@@ -6,7 +6,8 @@
 
 import { hashString } from '../contract/random';
 import { runDeclarationCheck } from '../engine/check';
-import { buildProblem, ProblemError } from '../engine/problem';
+import { buildProblem } from '../engine/problem';
+import { ProblemError } from '../engine/user-calls';
 import { onPhase, UserCodeError } from '../engine/user-code';
 import { takeDenials } from '../runner/denials';
 import type { Finding } from '../report/types';

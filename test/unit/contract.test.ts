@@ -201,6 +201,39 @@ test('a forward that writes into its input is a warning, and the check stays rig
   assert.ok(codes(r).includes('mutates-input'));
 });
 
+test('a backward that writes into the inputs through its cache is a warning, and the values are put back', () => {
+  // A class instance is not copied for each backward (plain data is), so the cache holds the caller's x itself.
+  class Cache {
+    constructor(readonly x: { data: Float64Array }) {}
+  }
+  const zeroing = layer({
+    at: { x: tensor([-1.5, 0.5, 2.0, -0.25]) },
+    forward: ({ x }) => ({ out: x.data.map((v) => v * v), cache: new Cache(x) }),
+    backward: (dout: Float64Array, cache: Cache) => {
+      const dx = dout.map((g, i) => 2 * g * cache.x.data[i]);
+      cache.x.data.fill(0); // "frees" the cache: the caller's x is zeroed
+      return { x: dx };
+    },
+  });
+  const r = check(zeroing);
+  const warning = r.findings.find((f) => f.code === 'mutates-input');
+  assert.ok(warning && warning.severity === 'warning' && /backward writes into 'x'/.test(warning.message), JSON.stringify(r.findings));
+  assert.equal(r.status, 'warn', 'the gradient is right once x is restored');
+  assert.ok(r.tensors.every((t) => t.status === 'pass'));
+});
+
+test('code declared float64 that computes in float32 is told to say so; float64 code is not', () => {
+  const at = { x: [0.31, -1.27, 0.66, 2.05, -0.48, 1.13, -0.92, 0.17] };
+  const f32 = {
+    f: ({ x }: { x: number[] }) => x.reduce((a, v) => Math.fround(a + Math.fround(Math.fround(v) ** 2)), 0),
+    grad: ({ x }: { x: number[] }) => ({ x: x.map((v) => Math.fround(2 * Math.fround(v))) }),
+  };
+  const f64 = { f: ({ x }: { x: number[] }) => x.reduce((a, v) => a + v * v, 0), grad: ({ x }: { x: number[] }) => ({ x: x.map((v) => 2 * v) }) };
+  assert.ok(codes(check(fn({ at, ...f32 }))).includes('float32-code'));
+  assert.ok(!codes(check(fn({ at, dtype: 'float32', ...f32 }))).includes('float32-code'));
+  assert.ok(!codes(check(fn({ at, ...f64 }))).includes('float32-code'));
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },
