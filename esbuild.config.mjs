@@ -4,7 +4,10 @@ import { build, context } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const watch = args.includes('--watch');
 const production = !args.includes('--dev');
 
@@ -25,7 +28,15 @@ const targets = {
 };
 
 const selected = Object.entries(targets).filter(([name, t]) => (!only || only.includes(name)) && existsSync(t.entryPoints[0]));
-const common = { bundle: true, sourcemap: 'linked', target: 'node20', minify: false, logLevel: 'warning', legalComments: 'none', define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' } };
+const common = {
+  bundle: true,
+  sourcemap: 'linked',
+  target: 'node20',
+  minify: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
 
 // The contract's type declarations (dist/types), which `gradlens init` copies into a workspace so that
 // `import { layer } from 'gradlens'` type-checks without the package installed.
@@ -44,8 +55,12 @@ async function emitTypes() {
     types: [],
   });
   const result = program.emit();
-  const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
+  const errors = ts
+    .getPreEmitDiagnostics(program)
+    .concat(result.diagnostics)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length)
+    throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
 }
 if ((!only || only.includes('types') || only.includes('cli')) && !watch) await emitTypes();
 

@@ -44,7 +44,13 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 function selectedModels(): { small: BenchModel[]; large: LargeModel[] } {
   const known = [...BENCH_MODELS, ...LARGE_MODELS].map((m) => m.id);
-  const ids = args.models === undefined ? known : args.models.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids =
+    args.models === undefined
+      ? known
+      : args.models
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length) throw new Error(`unknown model ${unknown.join(', ')} (known: ${known.join(', ')})`);
   if (!ids.length) throw new Error('--models lists no model');
@@ -179,7 +185,10 @@ async function main(): Promise<void> {
   let torch: TorchOutcome = { ok: false, reason: 'skipped (--no-torch)' };
   if (useTorch) {
     log('torch.autograd.gradcheck');
-    torch = runTorchGradcheck([...models, ...largeModels].map((m) => m.id), { reps: 3, budgetSeconds: budget.cellSeconds });
+    torch = runTorchGradcheck(
+      [...models, ...largeModels].map((m) => m.id),
+      { reps: 3, budgetSeconds: budget.cellSeconds },
+    );
     if (torch.ok) {
       for (const row of rows) row.torch = torch.results.models.find((t) => t.id === row.model.id);
       for (const result of large) result.torch = torch.results.large?.find((t) => t.id === result.model.id);
@@ -206,7 +215,14 @@ async function main(): Promise<void> {
   // The raw numbers, each engine run reduced to its timings (a report carries every element).
   const slim = (key: string, value: unknown) =>
     key === 'report' && value && typeof value === 'object'
-      ? (({ status, evaluations, checkMs, timeMs, workers, forwardMs }: Record<string, unknown>) => ({ status, evaluations, checkMs, timeMs, workers, forwardMs }))(value as Record<string, unknown>)
+      ? (({ status, evaluations, checkMs, timeMs, workers, forwardMs }: Record<string, unknown>) => ({
+          status,
+          evaluations,
+          checkMs,
+          timeMs,
+          workers,
+          forwardMs,
+        }))(value as Record<string, unknown>)
       : value;
   writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify({ env, rows, homework, large }, slim, 1));
   log(`wrote ${path.relative(process.cwd(), path.join(RESULTS, 'latest.md'))}`);

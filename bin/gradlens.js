@@ -7,7 +7,10 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('gradlens: dist/cli.js is missing: run `npm run build` first\n');
   process.exit(2);
 }
-require(cli).buildProgram().parseAsync(process.argv).catch((e) => {
-  process.stderr.write(`gradlens: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 2;
-});
+require(cli)
+  .buildProgram()
+  .parseAsync(process.argv)
+  .catch((e) => {
+    process.stderr.write(`gradlens: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  });

@@ -16,10 +16,7 @@ export const maxPoolTies = layer({
       [
         // Window (0,0) ties 0.9 with 0.9; window (0,1) has a clear maximum; window (1,0) ties 1.2 three ways;
         // window (1,1) ties two negative values.
-        0.9, 0.9, 0.1, -0.3,
-        0.2, -0.5, 0.8, 0.4,
-        1.2, 1.2, -0.7, -0.2,
-        1.2, 0.3, -0.6, -0.2,
+        0.9, 0.9, 0.1, -0.3, 0.2, -0.5, 0.8, 0.4, 1.2, 1.2, -0.7, -0.2, 1.2, 0.3, -0.6, -0.2,
       ],
       [1, 1, 4, 4],
     ),

@@ -42,7 +42,10 @@ export function nnCostFunction(nnParams: number[], X: number[][], y: number[], l
   const Theta1Grad = map(matmul(transpose(d2), a1), (g) => g / m);
   const Theta2Grad = map(matmul(transpose(d3), a2), (g) => g / m);
   // Regularize every column but the first (the bias weights).
-  for (const [G, Theta] of [[Theta1Grad, Theta1], [Theta2Grad, Theta2]] as const) {
+  for (const [G, Theta] of [
+    [Theta1Grad, Theta1],
+    [Theta2Grad, Theta2],
+  ] as const) {
     for (let i = 0; i < G.length; i++) for (let j = 1; j < G[i].length; j++) G[i][j] += (lambda / m) * Theta[i][j];
   }
   return [J, unroll(Theta1Grad, Theta2Grad)];

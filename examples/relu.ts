@@ -13,13 +13,11 @@ export const relu = layer({
 
 export const reluAtZero = layer({
   at: {
-    x: tensor(
-      [
-        [0.7, 0, -1.2, 0.3],
-        [0, -0.4, 2.1, 0],
-        [-0.9, 1.5, 0, -0.25],
-      ],
-    ),
+    x: tensor([
+      [0.7, 0, -1.2, 0.3],
+      [0, -0.4, 2.1, 0],
+      [-0.9, 1.5, 0, -0.25],
+    ]),
   },
   forward: ({ x }) => ({ data: x.data.map((v) => Math.max(0, v)), shape: x.shape }),
   backward: (dout: Tensor, { x }: { x: Tensor }) => ({

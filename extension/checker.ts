@@ -107,7 +107,9 @@ export class Checker implements vscode.Disposable {
     this.started.set(job.file, Date.now());
     // Whatever a superseded run of this file last said is not this run's progress.
     this.progress.clear(job.file);
-    this.log.info(`checking ${vscode.workspace.asRelativePath(job.file)}${job.names ? ` [${job.names.join(', ')}]` : ''} (${job.reason}${job.text !== undefined ? ', unsaved text' : ''})`);
+    this.log.info(
+      `checking ${vscode.workspace.asRelativePath(job.file)}${job.names ? ` [${job.names.join(', ')}]` : ''} (${job.reason}${job.text !== undefined ? ', unsaved text' : ''})`,
+    );
     this.store.markRunning(job.file, job.names, this.knownNames(job.file));
     this.startedJob.fire(job);
     this.runningChanged.fire(true);

@@ -47,9 +47,21 @@ export class GradlensCodeLensProvider implements vscode.CodeLensProvider, vscode
         continue;
       }
       const running = state.kind === 'running' || state.kind === 'queued' || (state.kind === 'done' && state.running);
-      lenses.push(new vscode.CodeLens(range, running ? { title, command: 'gradlens.stop', tooltip } : { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip }));
+      lenses.push(
+        new vscode.CodeLens(
+          range,
+          running ? { title, command: 'gradlens.stop', tooltip } : { title, command: 'gradlens.checkDeclaration', arguments: args, tooltip },
+        ),
+      );
       if (state.kind === 'done' && state.report.tensors.length) {
-        lenses.push(new vscode.CodeLens(range, { title: 'show heatmap', command: 'gradlens.showHeatmap', arguments: args, tooltip: 'Analytic vs numeric gradients, element by element' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: 'show heatmap',
+            command: 'gradlens.showHeatmap',
+            arguments: args,
+            tooltip: 'Analytic vs numeric gradients, element by element',
+          }),
+        );
       }
     }
     return lenses;

@@ -95,7 +95,11 @@ export function registerCommands(
   // type-checks in a workspace that has not installed the package. Writes files only: no code runs.
   const init = async (target?: vscode.Uri) => {
     const given = target instanceof vscode.Uri ? vscode.workspace.getWorkspaceFolder(target) : undefined;
-    const folder = given ?? ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Set up Gradlens in…' }) : vscode.workspace.workspaceFolders?.[0]);
+    const folder =
+      given ??
+      ((vscode.workspace.workspaceFolders?.length ?? 0) > 1
+        ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Set up Gradlens in…' })
+        : vscode.workspace.workspaceFolders?.[0]);
     if (!folder) {
       void vscode.window.showInformationMessage('Gradlens: open a folder first.');
       return;

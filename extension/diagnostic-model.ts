@@ -85,9 +85,7 @@ export function declarationDiagnostics(report: DeclarationReport): DiagnosticMod
 
 /** A problem with a whole file (compile error, failing import), placed where it happened when known. */
 export function fileFindingDiagnostics(file: string, findings: Finding[]): DiagnosticModel[] {
-  return findings
-    .filter((f) => f.code !== 'cancelled')
-    .map((f) => findingDiagnostic(f, fileStart(file), { file, name: '' }, ''));
+  return findings.filter((f) => f.code !== 'cancelled').map((f) => findingDiagnostic(f, fileStart(file), { file, name: '' }, ''));
 }
 
 function findingDiagnostic(finding: Finding, fallback: SourceRange, declaration: DiagnosticModel['declaration'], prefix: string): DiagnosticModel {

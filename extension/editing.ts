@@ -31,7 +31,10 @@ export class EditWatcher implements vscode.Disposable {
     );
     // Files changed outside the editor (git, a formatter, another tool) outdate what was built from them.
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,mts,cts,js,mjs,cjs}', true, false, true);
-    this.subscriptions.push(watcher, watcher.onDidChange((uri) => this.onExternalChange(uri)));
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidChange((uri) => this.onExternalChange(uri)),
+    );
   }
 
   private hasDeclarations(document: vscode.TextDocument): boolean {

@@ -50,7 +50,11 @@ export function activate(context: vscode.ExtensionContext): GradlensApi {
     // A declaration deleted or renamed in the editor takes its results (and diagnostics) with it.
     index.onDidChange((uri) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (document) store.retain(uri.fsPath, index.declarations(document).map((d) => d.name));
+      if (document)
+        store.retain(
+          uri.fsPath,
+          index.declarations(document).map((d) => d.name),
+        );
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) return;
@@ -68,7 +72,9 @@ export function activate(context: vscode.ExtensionContext): GradlensApi {
     }),
   );
   updateEditorContext(index, vscode.window.activeTextEditor);
-  log.info(`Gradlens ${context.extension.packageJSON.version} active in ${Date.now() - activationStarted} ms (${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no code runs until the folder is trusted'})`);
+  log.info(
+    `Gradlens ${context.extension.packageJSON.version} active in ${Date.now() - activationStarted} ms (${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no code runs until the folder is trusted'})`,
+  );
 
   return {
     activationMs: Date.now() - activationStarted,

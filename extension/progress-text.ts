@@ -42,7 +42,10 @@ export function runningStatus(running: EvaluationProgress[], files: number): { t
   if (!running.length) return { text: `$(sync~spin) Gradlens: checking${files > 1 ? ` ${files} files` : ''}… $(debug-stop)`, tooltip };
   if (running.length === 1) {
     const [only] = running;
-    return { text: `$(sync~spin) checking ${only.declaration}… ${evaluationsText(only)} $(debug-stop)`, tooltip: `${tooltip}\n${only.declaration}: ${progressTooltip(only).split('\n')[0]}` };
+    return {
+      text: `$(sync~spin) checking ${only.declaration}… ${evaluationsText(only)} $(debug-stop)`,
+      tooltip: `${tooltip}\n${only.declaration}: ${progressTooltip(only).split('\n')[0]}`,
+    };
   }
   const etas = running.map((p) => p.etaMs).filter((ms): ms is number => ms !== undefined && Number.isFinite(ms));
   const total = {

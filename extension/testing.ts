@@ -299,9 +299,11 @@ export class GradlensTests implements vscode.Disposable {
     const run = active.run;
     const files = this.collect(request);
     const subscriptions: vscode.Disposable[] = [];
-    subscriptions.push(token.onCancellationRequested(() => {
-      for (const entry of files.values()) this.checker.scheduler.cancel(entry.uri.fsPath);
-    }));
+    subscriptions.push(
+      token.onCancellationRequested(() => {
+        for (const entry of files.values()) this.checker.scheduler.cancel(entry.uri.fsPath);
+      }),
+    );
     if (!this.checker.trusted) {
       for (const entry of files.values()) for (const item of entry.items) this.skip(active, item);
       run.appendOutput('Gradlens runs your code to check gradients: trust this folder to run checks (Restricted Mode).\r\n');
@@ -353,7 +355,8 @@ export class GradlensTests implements vscode.Disposable {
       const childMessages = tensors.flatMap((t) => tensorMessages(report, t));
       const status = worstStatus(tensors);
       if (status === 'fail') this.fail(active, child, childMessages, undefined);
-      else if (status === 'error') this.error(active, child, childMessages.length ? childMessages : [new vscode.TestMessage(`${child.label}: error`)], undefined);
+      else if (status === 'error')
+        this.error(active, child, childMessages.length ? childMessages : [new vscode.TestMessage(`${child.label}: error`)], undefined);
       else if (tensors.length) this.pass(active, child, undefined);
       else this.skip(active, child);
       messages.push(...childMessages);
@@ -422,7 +425,8 @@ function childrenFromStatic(declaration: DiscoveredDeclaration): { id: string; l
   for (const site of declaration.gradients) {
     if (!site.keyPath.length) continue;
     const id = declaration.kind === 'model' ? site.keyPath[0] : site.keyPath.join('.');
-    if (!seen.has(id)) seen.set(id, { id, label: id, range: declaration.kind === 'model' ? undefined : toRange(site.range), uri: vscode.Uri.file(site.range.file) });
+    if (!seen.has(id))
+      seen.set(id, { id, label: id, range: declaration.kind === 'model' ? undefined : toRange(site.range), uri: vscode.Uri.file(site.range.file) });
   }
   return [...seen.values()];
 }
@@ -444,7 +448,11 @@ function tensorMessages(report: DeclarationReport, tensor: TensorResult): vscode
   const worst = tensor.worst;
   const text = wrongGradientMessage(report, tensor);
   const message = worst
-    ? vscode.TestMessage.diff(text, `${elementName(tensor.path, worst.index)} = ${precise(worst.numeric)}`, `${elementName(tensor.path, worst.index)} = ${precise(worst.analytic)}`)
+    ? vscode.TestMessage.diff(
+        text,
+        `${elementName(tensor.path, worst.index)} = ${precise(worst.numeric)}`,
+        `${elementName(tensor.path, worst.index)} = ${precise(worst.analytic)}`,
+      )
     : new vscode.TestMessage(text);
   if (tensor.source) message.location = toLocation(tensor.source);
   return [message];

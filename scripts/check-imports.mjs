@@ -21,7 +21,16 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /** The layers of core/, lowest first: a module may import its own layer and the ones before it. */
-export const LAYERS = [['util'], ['contract', 'report', 'defaults.ts'], ['numerics'], ['runner', 'discovery'], ['engine'], ['grade'], ['index.ts', 'runtime.ts'], ['cli']];
+export const LAYERS = [
+  ['util'],
+  ['contract', 'report', 'defaults.ts'],
+  ['numerics'],
+  ['runner', 'discovery'],
+  ['engine'],
+  ['grade'],
+  ['index.ts', 'runtime.ts'],
+  ['cli'],
+];
 
 /** The modules of core/ that extension/ and webview/ may import (a trailing '/*' takes a whole folder). */
 export const PUBLIC = [
@@ -44,7 +53,13 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.mjs', '.cjs
 
 const posix = (p) => p.split(sep).join('/');
 /** A bare specifier's package: 'chart.js/auto' → 'chart.js', '@scope/pkg/x' → '@scope/pkg'; node's own stay whole. */
-const packageName = (s) => (NODE_BUILTINS.has(s) ? s : s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+const packageName = (s) =>
+  NODE_BUILTINS.has(s)
+    ? s
+    : s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/');
 
 function listFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -74,7 +89,8 @@ function specifiersOf(file) {
       const callee = node.expression;
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      const isResolve = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.name.text === 'resolve';
+      const isResolve =
+        ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.name.text === 'resolve';
       if (isImport || isRequire || isResolve) add(node.arguments[0]);
     }
     ts.forEachChild(node, visit);

@@ -42,7 +42,17 @@ export function barsOf(report: DeclarationReport): Bar[] {
   const bars = new Map<string, Bar>();
   for (const t of report.tensors) {
     const label = byLayer ? t.group || t.path : t.path;
-    const bar = bars.get(label) ?? { label, sublabel: null, value: null, fromDirections: false, margin: null, failing: false, tensors: [], measures: [], joint: false };
+    const bar = bars.get(label) ?? {
+      label,
+      sublabel: null,
+      value: null,
+      fromDirections: false,
+      margin: null,
+      failing: false,
+      tensors: [],
+      measures: [],
+      joint: false,
+    };
     const m = measure(t, rtol, joint);
     if (m.value !== null && (bar.value === null || m.value > bar.value)) {
       bar.value = m.value;
@@ -95,7 +105,11 @@ export class BarChart {
   private chart: Chart<'bar'> | null = null;
   private readonly bars: Bar[];
 
-  constructor(private readonly report: DeclarationReport, private readonly theme: () => Theme, private readonly fail: FailRange | null = null) {
+  constructor(
+    private readonly report: DeclarationReport,
+    private readonly theme: () => Theme,
+    private readonly fail: FailRange | null = null,
+  ) {
     this.bars = barsOf(report);
     const what = report.kind === 'model' ? 'layer' : 'tensor';
     const summary = this.bars.map((b) => `${b.label}: ${b.sublabel ? `${b.sublabel}, ` : ''}${barWords(b)}${b.failing ? ' (fails)' : ''}`).join('; ');

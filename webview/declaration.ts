@@ -58,10 +58,18 @@ export class DeclarationView {
   /** The fail ramp: every heatmap, the legend and the bars of this declaration share it. */
   private readonly fail: FailRange | null;
 
-  constructor(readonly report: DeclarationReport, private readonly host: DeclarationHost, drill: DrillState | null = null) {
+  constructor(
+    readonly report: DeclarationReport,
+    private readonly host: DeclarationHost,
+    drill: DrillState | null = null,
+  ) {
     this.fail = failRange(report);
     const reveal = host.reveal;
-    this.banner = h('div', { class: 'gl-outdated', attrs: { role: 'status', hidden: true } }, 'The code changed since this check ran: these numbers may no longer describe it. Run the check again to refresh.');
+    this.banner = h(
+      'div',
+      { class: 'gl-outdated', attrs: { role: 'status', hidden: true } },
+      'The code changed since this check ran: these numbers may no longer describe it. Run the check again to refresh.',
+    );
     this.legendSlot = h('div', { class: 'gl-legend-slot' });
     const hasHeatmaps = report.tensors.some(hasCells);
     this.bars = report.tensors.length ? new BarChart(report, host.theme, this.fail) : null;
@@ -71,7 +79,12 @@ export class DeclarationView {
     const rows = [...groups].map(([group, tensors]) => {
       const figures = tensors.map((t) => this.renderTensor(t, drill?.tensor === t.path ? drill : null, joint));
       const title = group || (report.kind === 'fn' ? 'Inputs' : 'Inputs and parameters');
-      return h('section', { class: 'gl-layer', attrs: { 'data-group': group, 'aria-label': title } }, h('h3', { text: title }), h('div', { class: 'gl-row' }, ...figures));
+      return h(
+        'section',
+        { class: 'gl-layer', attrs: { 'data-group': group, 'aria-label': title } },
+        h('h3', { text: title }),
+        h('div', { class: 'gl-row' }, ...figures),
+      );
     });
     this.root = h(
       'article',
@@ -80,7 +93,12 @@ export class DeclarationView {
       this.banner,
       h('div', { class: 'gl-overview' }, this.bars?.root ?? '', hasHeatmaps ? this.legendSlot : ''),
       joint.length
-        ? h('section', { class: 'gl-layer gl-joint-layer', attrs: { 'data-group': '', 'data-scope': 'all', 'aria-label': 'All tensors' } }, h('h3', { text: 'All tensors' }), renderJointDirections(joint, { status: report.status, compared: report.tensors.every((t) => t.checked > 0) }))
+        ? h(
+            'section',
+            { class: 'gl-layer gl-joint-layer', attrs: { 'data-group': '', 'data-scope': 'all', 'aria-label': 'All tensors' } },
+            h('h3', { text: 'All tensors' }),
+            renderJointDirections(joint, { status: report.status, compared: report.tensors.every((t) => t.checked > 0) }),
+          )
         : '',
       ...rows,
     );

@@ -69,7 +69,8 @@ export function describeCell(t: TensorResult, cell: Cell, canReveal: boolean): D
       lines.push(...blockLines(t, b));
     } else {
       title = `${formatIndex(t.path, index)} — ${STATE_WORDS[cell.state]}`;
-      if (t.worst && t.checked > 0 && t.worst.flat === cell.flat && t.worst.state !== 'unchecked') lines.push(`the ${t.worst.state === 'fail' || t.worst.state === 'nonfinite' ? 'worst' : 'largest error'} of ${t.path} (marked ⌜⌟)`);
+      if (t.worst && t.checked > 0 && t.worst.flat === cell.flat && t.worst.state !== 'unchecked')
+        lines.push(`the ${t.worst.state === 'fail' || t.worst.state === 'nonfinite' ? 'worst' : 'largest error'} of ${t.path} (marked ⌜⌟)`);
       if (cell.element !== null && cell.state !== 'unchecked') lines.push(...elementLines(t, cell.element));
       if (cell.within !== null) {
         const b = t.blocks![cell.within];
@@ -99,12 +100,22 @@ export function describeCell(t: TensorResult, cell: Cell, canReveal: boolean): D
     const e = t.elements!;
     const flat = e.flat[cell.element];
     lines.push(`worst: ${formatIndex(t.path, unflatten(flat, t.shape))} (${STATE_WORDS[cell.elementState]})`);
-    if (cell.elementState !== 'unchecked') lines.push(...elementLines(t, cell.element).slice(0, 3).map((l) => `  ${l}`));
+    if (cell.elementState !== 'unchecked')
+      lines.push(
+        ...elementLines(t, cell.element)
+          .slice(0, 3)
+          .map((l) => `  ${l}`),
+      );
   }
   const b = cell.blocks;
   const nb = b.fail + b.kink + b.pass + b.unchecked;
   if (nb) {
-    const byState = [b.fail ? `${b.fail} fail` : '', b.kink ? `${b.kink} kink` : '', b.pass ? `${b.pass} pass` : '', b.unchecked ? `${b.unchecked} not reached` : ''].filter(Boolean);
+    const byState = [
+      b.fail ? `${b.fail} fail` : '',
+      b.kink ? `${b.kink} kink` : '',
+      b.pass ? `${b.pass} pass` : '',
+      b.unchecked ? `${b.unchecked} not reached` : '',
+    ].filter(Boolean);
     lines.push(`blocks (elements not compared): ${byState.join(', ')}`);
     // The worst block, when it is worth a look (a passing one is not).
     const worst = t.blocks![cellWorstBlock(cell)!];

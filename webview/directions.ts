@@ -53,7 +53,12 @@ function elementsOf(d: DirectionResult, t: TensorResult | null): string {
 }
 
 /** The table of some directions: one row each, in the order the search ran them, read under `verdict`. */
-export function directionTable(ds: DirectionResult[], t: TensorResult | null, caption: string, verdict: { status: Status; compared: boolean } | null = null): HTMLTableElement {
+export function directionTable(
+  ds: DirectionResult[],
+  t: TensorResult | null,
+  caption: string,
+  verdict: { status: Status; compared: boolean } | null = null,
+): HTMLTableElement {
   const rows = ds.map((d) => {
     const state = verdict ? rowState(d, verdict.status, verdict.compared) : directionState(d);
     return h(
@@ -87,7 +92,10 @@ export function stateCounts(ds: DirectionResult[], verdict: { status: Status; co
   }
   const order: RowState[] = ['fail', 'kink', 'inconclusive', 'within-rtol', 'resolved', 'pass'];
   const words = (s: RowState) => (s === 'resolved' ? 'deviated (their elements pass)' : ROW_WORDS[s]);
-  return order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${words(s)}`).join(', ');
+  return order
+    .filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${words(s)}`)
+    .join(', ');
 }
 
 /** The verdict a tensor's own directions are read under. */
@@ -115,10 +123,18 @@ export function renderDirections(t: TensorResult, joint: DirectionResult[] = [])
   const unchecked = uncheckedWords(t.unchecked);
   let body: HTMLElement;
   if (own.length) {
-    body = directionTable(own, t, `No element compared: checked along ${own.length} random direction${own.length === 1 ? '' : 's'} through ${t.path} alone, ${MEANING}`, tensorVerdict(t));
+    body = directionTable(
+      own,
+      t,
+      `No element compared: checked along ${own.length} random direction${own.length === 1 ? '' : 's'} through ${t.path} alone, ${MEANING}`,
+      tensorVerdict(t),
+    );
   } else if (joint.length) {
     const outcome = stateCounts(joint);
-    body = h('p', { class: 'gl-caption', text: `No element compared and no direction through ${t.path} alone: it was checked only along the ${joint.length} direction${joint.length === 1 ? '' : 's'} through all tensors at once (${outcome}; listed under “All tensors”).` });
+    body = h('p', {
+      class: 'gl-caption',
+      text: `No element compared and no direction through ${t.path} alone: it was checked only along the ${joint.length} direction${joint.length === 1 ? '' : 's'} through all tensors at once (${outcome}; listed under “All tensors”).`,
+    });
   } else {
     body = h('p', { class: 'gl-caption', text: 'No element compared and no direction recorded.' });
   }
@@ -135,7 +151,9 @@ export function renderDirections(t: TensorResult, joint: DirectionResult[] = [])
 export function directionDetails(t: TensorResult): HTMLElement | null {
   const own = ownDirections(t);
   if (!own.length) return null;
-  const summary = h('summary', { text: `${formatCount(own.length)} direction${own.length === 1 ? '' : 's'} through ${t.path}: ${stateCounts(own, tensorVerdict(t))}` });
+  const summary = h('summary', {
+    text: `${formatCount(own.length)} direction${own.length === 1 ? '' : 's'} through ${t.path}: ${stateCounts(own, tensorVerdict(t))}`,
+  });
   const details = h('details', { class: 'gl-dir-details' }, summary);
   details.addEventListener('toggle', () => {
     if (details.open && details.children.length === 1) details.append(directionTable(own, t, MEANING, tensorVerdict(t)));
@@ -151,7 +169,12 @@ export function renderJointDirections(joint: DirectionResult[], verdict: { statu
   return h(
     'figure',
     { class: 'gl-directions gl-joint', attrs: { 'data-scope': 'all' } },
-    directionTable(joint, null, `Random directions through every tensor at once (${stateCounts(joint, verdict)}): ${MEANING} They say whether all gradients together agree, not which one is wrong.`, verdict),
+    directionTable(
+      joint,
+      null,
+      `Random directions through every tensor at once (${stateCounts(joint, verdict)}): ${MEANING} They say whether all gradients together agree, not which one is wrong.`,
+      verdict,
+    ),
   );
 }
 
@@ -161,7 +184,13 @@ export function renderNoData(t: TensorResult): HTMLElement {
   return h(
     'figure',
     { class: `gl-heatmap gl-nodata gl-status-${t.status}`, attrs: { 'data-tensor': t.path } },
-    h('figcaption', { class: 'gl-heatmap-head' }, h('code', { class: 'gl-path', text: t.path }), h('span', { class: 'gl-shape', text: formatShape(t.shape) }), statusBadge(t.status)),
+    h(
+      'figcaption',
+      { class: 'gl-heatmap-head' },
+      h('code', { class: 'gl-path', text: t.path }),
+      h('span', { class: 'gl-shape', text: formatShape(t.shape) }),
+      statusBadge(t.status),
+    ),
     h('p', { class: 'gl-caption', text: why }),
   );
 }

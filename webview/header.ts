@@ -38,8 +38,17 @@ export function renderHeader(report: DeclarationReport, reveal: ((range: SourceR
       ? h(
           'div',
           { class: 'gl-partial-note', attrs: { role: 'note' } },
-          report.partial ? h('p', { text: 'Partial result: the check stopped early (time limit or cancellation). What it did not reach is not known to pass.' }) : '',
-          unchecked.length ? h('div', { class: 'gl-unchecked' }, h('span', { class: 'gl-unchecked-title', text: 'Not checked:' }), h('ul', { attrs: { 'aria-label': 'Not checked' } }, ...unchecked)) : '',
+          report.partial
+            ? h('p', { text: 'Partial result: the check stopped early (time limit or cancellation). What it did not reach is not known to pass.' })
+            : '',
+          unchecked.length
+            ? h(
+                'div',
+                { class: 'gl-unchecked' },
+                h('span', { class: 'gl-unchecked-title', text: 'Not checked:' }),
+                h('ul', { attrs: { 'aria-label': 'Not checked' } }, ...unchecked),
+              )
+            : '',
         )
       : '';
   const findings = report.findings.map((f) =>

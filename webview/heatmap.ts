@@ -90,7 +90,11 @@ export class Heatmap {
   private index = new Map<string, number>();
   private focus = -1;
 
-  constructor(private readonly t: TensorResult, private readonly host: HeatmapHost, zoomAt?: { x: number; y: number } | null) {
+  constructor(
+    private readonly t: TensorResult,
+    private readonly host: HeatmapHost,
+    zoomAt?: { x: number; y: number } | null,
+  ) {
     this.tensorIndex = new TensorIndex(t);
     this.view = overview(t, this.tensorIndex);
     const id = `gl-hm-${nextId++}`;
@@ -296,7 +300,12 @@ export class Heatmap {
       const arm = Math.max(3, side * 0.35);
       const corners = (): void => {
         ctx.beginPath();
-        for (const [cx, cy, dx, dy] of [[x0, y0, 1, 1], [x0 + side, y0, -1, 1], [x0, y0 + side, 1, -1], [x0 + side, y0 + side, -1, -1]]) {
+        for (const [cx, cy, dx, dy] of [
+          [x0, y0, 1, 1],
+          [x0 + side, y0, -1, 1],
+          [x0, y0 + side, 1, -1],
+          [x0 + side, y0 + side, -1, -1],
+        ]) {
           ctx.moveTo(cx + dx * arm, cy);
           ctx.lineTo(cx, cy);
           ctx.lineTo(cx, cy + dy * arm);

@@ -369,8 +369,24 @@ class Accumulator {
     const block = fromBlock ? this.block : null;
     const blocks = { ...this.blocks };
     return {
-      x, y, state, relErr, element, elementState, block, worstBlock: this.block, within: flat === null ? null : within, blocks,
-      flat, count, listed, failing, kinks, nonFinite, region, drill,
+      x,
+      y,
+      state,
+      relErr,
+      element,
+      elementState,
+      block,
+      worstBlock: this.block,
+      within: flat === null ? null : within,
+      blocks,
+      flat,
+      count,
+      listed,
+      failing,
+      kinks,
+      nonFinite,
+      region,
+      drill,
     };
   }
 }
@@ -513,16 +529,7 @@ function matrixTitles(t: TensorResult, g: MatrixGeometry): { xTitle: string; yTi
   return { xTitle: 'column (dim 1)', yTitle: 'row (dim 0)' };
 }
 
-function matrixWindow(
-  t: TensorResult,
-  ix: TensorIndex,
-  g: MatrixGeometry,
-  r0: number,
-  c0: number,
-  r1: number,
-  c1: number,
-  highlight: View['highlight'],
-): View {
+function matrixWindow(t: TensorResult, ix: TensorIndex, g: MatrixGeometry, r0: number, c0: number, r1: number, c1: number, highlight: View['highlight']): View {
   const cells: Cell[] = [];
   for (let r = r0; r < r1; r++) {
     for (let c = c0; c < c1; c++) {

@@ -129,7 +129,14 @@ function runStandalone(): void {
       ...run.declarations.map((d, i) => {
         const file = d.file.split(/[\\/]/).pop();
         const name = isFileReport(d) ? h('span', { class: 'gl-muted', text: 'could not check ' }) : h('code', { text: d.name });
-        const link = h('a', { attrs: { href: `#decl-${i}` } }, statusBadge(d.status, { partial: d.partial }), ' ', name, h('span', { class: 'gl-muted', text: isFileReport(d) ? (file ?? '') : ` ${file}` }));
+        const link = h(
+          'a',
+          { attrs: { href: `#decl-${i}` } },
+          statusBadge(d.status, { partial: d.partial }),
+          ' ',
+          name,
+          h('span', { class: 'gl-muted', text: isFileReport(d) ? (file ?? '') : ` ${file}` }),
+        );
         return h('li', {}, link, d.summary ? h('span', { class: 'gl-toc-summary', text: ` — ${d.summary}` }) : '');
       }),
     ),

@@ -153,12 +153,7 @@ async function runOnce(engine: Engine, file: string, name: string, mode: Mode, t
  * The model's three declarations through `engine`, each repeated up to `budget.reps` times while its runs stay
  * within `budget.cellSeconds` (at least once: a time-out is one run of the time limit).
  */
-export async function measureLarge(
-  model: LargeModel,
-  engine: Engine | undefined,
-  budget: Budget,
-  log: (line: string) => void,
-): Promise<LargeResult> {
+export async function measureLarge(model: LargeModel, engine: Engine | undefined, budget: Budget, log: (line: string) => void): Promise<LargeResult> {
   const mod = (await import(model.file)) as Record<string, unknown>;
   const decl = mod[model.correct] as Declaration;
   const bug = mod[model.bugExport] as { flat: number } | undefined;
@@ -184,7 +179,8 @@ export async function measureLarge(
   // worker and lets V8 optimize the model's code; it is not part of any measurement.
   const warmStarted = performance.now();
   const warm = await engine.checkFile({ file: model.file, names: [model.correct], overrides: { mode: 'fast' } }).catch((e: unknown) => e);
-  const warmStatus = warm instanceof Error ? `threw: ${warm.message}` : ((warm as { declarations?: { status: string }[] }).declarations?.[0]?.status ?? 'no report');
+  const warmStatus =
+    warm instanceof Error ? `threw: ${warm.message}` : ((warm as { declarations?: { status: string }[] }).declarations?.[0]?.status ?? 'no report');
   log(`${model.id}: warm-up (fast mode, untimed) ${((performance.now() - warmStarted) / 1000).toFixed(1)} s, ${warmStatus}`);
 
   const names: Record<Variant, string> = { correct: model.correct, element: model.oneElementOff, layer: model.noL2 };

@@ -68,5 +68,9 @@ export const LARGE_MODELS: LargeModel[] = [
  */
 export const HOMEWORK_NETS: { label: string; file: string; exportName: string }[] = [
   { label: 'MLP 20-50-10 (bench/models)', file: path.join(MODELS_DIR, 'mlp-20-50-10.ts'), exportName: 'mlpSmall' },
-  { label: 'two-layer net 4-6-3 (examples/two-layer-net.ts)', file: path.resolve(__dirname, '..', '..', 'examples', 'two-layer-net.ts'), exportName: 'twoLayerNet' },
+  {
+    label: 'two-layer net 4-6-3 (examples/two-layer-net.ts)',
+    file: path.resolve(__dirname, '..', '..', 'examples', 'two-layer-net.ts'),
+    exportName: 'twoLayerNet',
+  },
 ];

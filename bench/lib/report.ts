@@ -129,20 +129,30 @@ export function renderTargets(rows: ModelRow[], homework: HomeworkResult[], para
   const out: string[] = [];
   const overheads = rows.map((r) => `${r.model.id} ${sig(r.inProcess.full.overheadWall, 3)} / ${sig(r.inProcess.full.overheadCpu, 3)}`);
   const worst = Math.max(...rows.map((r) => r.inProcess.full.overheadCpu));
-  out.push(`- Full-mode overhead ≤ ${TARGETS.overhead}× the 2N limit on one core (in process; CPU-time ratio judged, wall / CPU shown): ${verdict(worst <= TARGETS.overhead)} — ${overheads.join('; ')}`);
+  out.push(
+    `- Full-mode overhead ≤ ${TARGETS.overhead}× the 2N limit on one core (in process; CPU-time ratio judged, wall / CPU shown): ${verdict(worst <= TARGETS.overhead)} — ${overheads.join('; ')}`,
+  );
   const withFull = rows.filter((r) => r.engine?.full);
   if (withFull.length) {
     const speedups = withFull.map((r) => `${r.model.id} ${sig(r.engine!.full!.speedup)}×`);
     const least = Math.min(...withFull.map((r) => r.engine!.full!.speedup));
-    const machine = parallelism.length ? ` (the machine gave two processes ${parallelism.map((p) => `${sig(p)}×`).join(' / ')} the throughput of one, before / after: the bound for any 2-worker speed-up)` : '';
-    out.push(`- ≥ ${TARGETS.speedup}× faster on two cores (end to end, full mode, warm pool): ${verdict(least >= TARGETS.speedup)} — ${speedups.join('; ')}${machine}`);
+    const machine = parallelism.length
+      ? ` (the machine gave two processes ${parallelism.map((p) => `${sig(p)}×`).join(' / ')} the throughput of one, before / after: the bound for any 2-worker speed-up)`
+      : '';
+    out.push(
+      `- ≥ ${TARGETS.speedup}× faster on two cores (end to end, full mode, warm pool): ${verdict(least >= TARGETS.speedup)} — ${speedups.join('; ')}${machine}`,
+    );
   } else {
     out.push(`- ≥ ${TARGETS.speedup}× faster on two cores: not measured (no engine runs)`);
   }
   const fes = rows.map((r) => `${r.model.id} ${sig(r.inProcess.fast.forwardEquivalentsWall)} / ${sig(r.inProcess.fast.forwardEquivalentsCpu)}`);
   const worstFe = Math.max(...rows.map((r) => r.inProcess.fast.forwardEquivalentsCpu));
-  const falseFails = rows.filter((r) => r.inProcess.fast.status !== 'pass').map((r) => `${r.model.id}: ${r.inProcess.fast.status} — “${r.inProcess.fast.summary}”`);
-  out.push(`- A fast verdict within ${TARGETS.fastFe} forward-equivalents (in process, CPU judged, wall / CPU shown): ${verdict(worstFe <= TARGETS.fastFe)} — ${fes.join('; ')}`);
+  const falseFails = rows
+    .filter((r) => r.inProcess.fast.status !== 'pass')
+    .map((r) => `${r.model.id}: ${r.inProcess.fast.status} — “${r.inProcess.fast.summary}”`);
+  out.push(
+    `- A fast verdict within ${TARGETS.fastFe} forward-equivalents (in process, CPU judged, wall / CPU shown): ${verdict(worstFe <= TARGETS.fastFe)} — ${fes.join('; ')}`,
+  );
   if (falseFails.length) out.push(`  - Fast mode did not pass these correct models: ${falseFails.join('; ')}`);
   for (const net of homework) {
     const e2e = median(net.engineMs);
@@ -163,7 +173,9 @@ export function renderNotes(rows: ModelRow[], env: Environment): string[] {
     `- E2E: Engine.checkFile on the model file with one worker and with two (dist/worker.js, warm pool, bundle loaded), alternating; wall-clock from request to assembled report, compile and discovery included. Engine fixed ms: E2E minus the check time reported by the worker(s) (1 worker). Speed-up: median of paired 1-worker / 2-worker times, over up to ${3 * env.budget.reps} rounds that fit the cell budget. Each extra shard re-does the two baseline evaluations and the analytic gradient (and, in fast mode, the whole directional pass).`,
   ];
   if (rows.some((r) => r.inProcess.full.shardCount > 1)) {
-    notes.push(`- ² Measured on 1/${Math.max(...rows.map((r) => r.inProcess.full.shardCount))} of the elements (a shard, as the engine splits work over workers) to fit the budget: the overhead is measured, the seconds (≈) are extrapolated. Raise --cell to time the whole check.`);
+    notes.push(
+      `- ² Measured on 1/${Math.max(...rows.map((r) => r.inProcess.full.shardCount))} of the elements (a shard, as the engine splits work over workers) to fit the budget: the overhead is measured, the seconds (≈) are extrapolated. Raise --cell to time the whole check.`,
+    );
   }
   const skipped = rows.filter((r) => r.engine?.skipped);
   if (skipped.length) notes.push(`- ¹ ${skipped.map((r) => `${r.model.id}: ${r.engine!.skipped}`).join('; ')}.`);
@@ -173,7 +185,10 @@ export function renderNotes(rows: ModelRow[], env: Environment): string[] {
       `- torch: torch.autograd.gradcheck ${t.torch} (Python ${t.python}, ${t.threads} thread), float64, default eps/atol/rtol, fast_mode False / True; models as gradcheck(loss, params), layers as gradcheck(layer, inputs) on the output tensor (full mode then also runs one backward pass per output element to build the analytical Jacobian). Forward timed the same way (grad mode on).`,
     );
     const subsets = t.models.filter((m) => m.full.subset);
-    if (subsets.length) notes.push(`- ³ torch full mode measured on a subset of the inputs (the rest not requiring grad) to fit the budget: ${subsets.map((m) => `${m.id}: ${m.full.subset}`).join('; ')}.`);
+    if (subsets.length)
+      notes.push(
+        `- ³ torch full mode measured on a subset of the inputs (the rest not requiring grad) to fit the budget: ${subsets.map((m) => `${m.id}: ${m.full.subset}`).join('; ')}.`,
+      );
   } else {
     notes.push(`- torch: not run — ${env.torch.reason}.`);
   }
@@ -290,9 +305,14 @@ export function renderLargeTargets(large: LargeResult[]): string[] {
   const correct = measured.map((m) => {
     const v = of(m, 'correct');
     const ok = v.runs.every((r) => r.status === 'pass') && v.forwardEquivalents <= LARGE_TARGETS.correctFe;
-    return { ok, text: `${m.model.id} (N ${m.size}) ${sig(v.forwardEquivalents)} forward-equivalents (${sig(v.forwardEquivalentsCpu)} over the forward's CPU time), ${secs(v)}, ${count(v.runs.map((r) => r.status))}` };
+    return {
+      ok,
+      text: `${m.model.id} (N ${m.size}) ${sig(v.forwardEquivalents)} forward-equivalents (${sig(v.forwardEquivalentsCpu)} over the forward's CPU time), ${secs(v)}, ${count(v.runs.map((r) => r.status))}`,
+    };
   });
-  out.push(`- A correct large model (the target is set at 10^6 parameters; both sizes are held to it) passes within ${LARGE_TARGETS.correctFe} forward-equivalents (end to end, default mode, warm engine, default workers): ${verdict(correct.every((c) => c.ok))} — ${correct.map((c) => c.text).join('; ')}`);
+  out.push(
+    `- A correct large model (the target is set at 10^6 parameters; both sizes are held to it) passes within ${LARGE_TARGETS.correctFe} forward-equivalents (end to end, default mode, warm engine, default workers): ${verdict(correct.every((c) => c.ok))} — ${correct.map((c) => c.text).join('; ')}`,
+  );
 
   const element = measured.map((m) => {
     const v = of(m, 'element');
@@ -300,14 +320,18 @@ export function renderLargeTargets(large: LargeResult[]): string[] {
     const ok = failed && !!v.located && v.wallMs <= LARGE_TARGETS.elementSeconds * 1000;
     return { ok, text: `${m.model.id} ${secs(v)}, ${count(v.runs.map((r) => r.status))}, ${v.located ? 'located' : 'not located'}` };
   });
-  out.push(`- One element 1% off caught (fail) and located (the worst element of ${measured[0].model.tensor} is the injected one) within ${LARGE_TARGETS.elementSeconds} s end to end: ${verdict(element.every((c) => c.ok))} — ${element.map((c) => c.text).join('; ')}`);
+  out.push(
+    `- One element 1% off caught (fail) and located (the worst element of ${measured[0].model.tensor} is the injected one) within ${LARGE_TARGETS.elementSeconds} s end to end: ${verdict(element.every((c) => c.ok))} — ${element.map((c) => c.text).join('; ')}`,
+  );
 
   const layer = measured.map((m) => {
     const v = of(m, 'layer');
     const ok = v.runs.every((r) => r.status === 'fail') && v.hint === LARGE_TARGETS.layerHint && v.wallMs <= LARGE_TARGETS.layerSeconds * 1000;
     return { ok, text: `${m.model.id} ${secs(v)}, ${count(v.runs.map((r) => r.status))}, hint ${v.hint ?? 'none'}` };
   });
-  out.push(`- A whole-layer bug (L2 missing from ${measured[0].model.tensor}) fails with the hint '${LARGE_TARGETS.layerHint}' within ${LARGE_TARGETS.layerSeconds} s end to end: ${verdict(layer.every((c) => c.ok))} — ${layer.map((c) => c.text).join('; ')}`);
+  out.push(
+    `- A whole-layer bug (L2 missing from ${measured[0].model.tensor}) fails with the hint '${LARGE_TARGETS.layerHint}' within ${LARGE_TARGETS.layerSeconds} s end to end: ${verdict(layer.every((c) => c.ok))} — ${layer.map((c) => c.text).join('; ')}`,
+  );
   return out;
 }
 

@@ -48,12 +48,25 @@ export function registerCheckCommand(program: Command): void {
     .option('--json [file]', 'print the JSON report (or write it to a file)')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--html <file>', 'write a self-contained HTML report with heatmaps')
-    .addOption(new Option('--mode <mode>', `checking mode of every declaration, overriding their own (default: each declaration's mode, else ${DEFAULT_MODE})`).choices(['auto', 'full', 'fast', 'sample']))
-    .option('--rtol <x>', `relative tolerance of every declaration, overriding their own (default: each declaration's tolerance, else ${DEFAULT_TOLERANCE.float64.rtol.toExponential()} for float64 and ${DEFAULT_TOLERANCE.float32.rtol.toExponential()} for float32 code)`)
+    .addOption(
+      new Option('--mode <mode>', `checking mode of every declaration, overriding their own (default: each declaration's mode, else ${DEFAULT_MODE})`).choices([
+        'auto',
+        'full',
+        'fast',
+        'sample',
+      ]),
+    )
+    .option(
+      '--rtol <x>',
+      `relative tolerance of every declaration, overriding their own (default: each declaration's tolerance, else ${DEFAULT_TOLERANCE.float64.rtol.toExponential()} for float64 and ${DEFAULT_TOLERANCE.float32.rtol.toExponential()} for float32 code)`,
+    )
     .option('--seed <n>', 'seed for inputs, upstream gradients and directions')
     .option('--only <names...>', 'only these declarations (export names)')
     .option('--workers <n>', `processes to spread checks over (default: the number of cores, at most ${MAX_DEFAULT_WORKERS})`)
-    .option('--time-limit <seconds>', `time limit of each declaration's check in seconds, overriding their own timeLimit (default: the declaration's timeLimit, else ${DEFAULT_TIME_LIMIT_S} s)`)
+    .option(
+      '--time-limit <seconds>',
+      `time limit of each declaration's check in seconds, overriding their own timeLimit (default: the declaration's timeLimit, else ${DEFAULT_TIME_LIMIT_S} s)`,
+    )
     .option('--memory-limit <MiB>', 'memory limit of each checking process, in MiB', String(DEFAULT_MEMORY_LIMIT_MB))
     .option('--no-color', 'plain output')
     .option('--no-progress', 'no progress bar')
@@ -92,7 +105,14 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
   process.once('SIGINT', onSignal);
   const showProgress = flags.progress !== false && process.stderr.isTTY === true && !jsonToStdout;
   const bar = showProgress
-    ? new SingleBar({ format: ' {bar} {line}', barCompleteChar: '\u2587', barIncompleteChar: '\u2591', hideCursor: true, clearOnComplete: true, stream: process.stderr })
+    ? new SingleBar({
+        format: ' {bar} {line}',
+        barCompleteChar: '\u2587',
+        barIncompleteChar: '\u2591',
+        hideCursor: true,
+        clearOnComplete: true,
+        stream: process.stderr,
+      })
     : null;
   const tracker = new EvaluationProgressTracker();
   // The bar moves with the evaluations of the running declarations too, so a long check does not look stuck.

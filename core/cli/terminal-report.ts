@@ -49,7 +49,8 @@ function tensorLine(t: TensorResult, p: Palette): string[] {
   }
   if (t.unchecked) lines.push(`        ${p.status.warn(describeUnchecked(t.unchecked))}`);
   for (const h of t.hints) lines.push(`        ${p.bold('hint:')} ${h.message}`);
-  if (t.source && t.status === 'fail') lines.push(p.dim(`        produced at ${path.relative(process.cwd(), t.source.file)}:${t.source.start.line + 1}:${t.source.start.column + 1}`));
+  if (t.source && t.status === 'fail')
+    lines.push(p.dim(`        produced at ${path.relative(process.cwd(), t.source.file)}:${t.source.start.line + 1}:${t.source.start.column + 1}`));
   return lines;
 }
 
@@ -85,9 +86,7 @@ function failedBlocks(t: TensorResult): string {
   if (t.method !== 'blocks' || t.status !== 'fail') return '';
   const fromBlocks = t.blocks?.length ? { failed: t.blocks.filter((b) => b.state === 'fail').length, of: t.blocks.length } : null;
   const blockDirections = t.directions.filter((d) => d.block);
-  const fromDirections = blockDirections.length
-    ? { failed: blockDirections.filter(directionFailed).length, of: blockDirections.length }
-    : null;
+  const fromDirections = blockDirections.length ? { failed: blockDirections.filter(directionFailed).length, of: blockDirections.length } : null;
   const counted = fromBlocks ?? fromDirections;
   if (!counted || !counted.failed) return '';
   return `${counted.failed} of ${counted.of} block${counted.of === 1 ? '' : 's'} failed`;
@@ -102,7 +101,8 @@ const UNCHECKED_REASON: Record<Unchecked['reason'], string> = {
 /** "12 failing blocks (3,000 elements) not narrowed: time limit reached". */
 export function describeUnchecked(u: Unchecked): string {
   const elements = `${u.elements.toLocaleString('en-US')} element${u.elements === 1 ? '' : 's'}`;
-  const what = u.blocks > 0 ? `${u.blocks.toLocaleString('en-US')} failing block${u.blocks === 1 ? '' : 's'} (${elements}) not narrowed` : `${elements} not checked`;
+  const what =
+    u.blocks > 0 ? `${u.blocks.toLocaleString('en-US')} failing block${u.blocks === 1 ? '' : 's'} (${elements}) not narrowed` : `${elements} not checked`;
   return `${what}: ${UNCHECKED_REASON[u.reason] ?? u.reason}`;
 }
 
@@ -116,7 +116,8 @@ function formatFileError(d: DeclarationReport, p: Palette, cwd: string): string 
     return `${p.status.error(ICON.error)} ${p.bold(where)}  ${p.status.error(what)}`;
   });
   if (!lines.length) lines.push(`${p.status.error(ICON.error)} ${p.bold(rel)}  ${p.status.error(d.summary)}`);
-  for (const f of d.findings.filter((x) => x.severity !== 'error')) lines.push(`    ${f.severity === 'warning' ? p.status.warn('⚠') : p.dim('i')} ${f.message}`);
+  for (const f of d.findings.filter((x) => x.severity !== 'error'))
+    lines.push(`    ${f.severity === 'warning' ? p.status.warn('⚠') : p.dim('i')} ${f.message}`);
   return lines.join('\n');
 }
 
@@ -145,7 +146,11 @@ export function formatDeclaration(d: DeclarationReport, p: Palette, cwd = proces
     lines.push(`    ${mark} ${f.message}${where}`);
   }
   if (verbose) {
-    lines.push(p.dim(`    ${d.evaluations} evaluations, ${d.checkMs.toFixed(0)} ms checking (${d.timeMs.toFixed(0)} ms in all), ${d.mode} mode, ${d.dtype}, seed ${d.seed}`));
+    lines.push(
+      p.dim(
+        `    ${d.evaluations} evaluations, ${d.checkMs.toFixed(0)} ms checking (${d.timeMs.toFixed(0)} ms in all), ${d.mode} mode, ${d.dtype}, seed ${d.seed}`,
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -165,6 +170,8 @@ export function formatRun(run: RunReport, p: Palette, verbose = false): string {
   const verdicts = parts.join(', ') || (declarations.length ? '' : 'nothing checked');
   const files = broken ? p.status.error(`${plural(broken, 'file')} could not be checked`) : '';
   out.push('');
-  out.push(`${plural(declarations.length, 'declaration')} in ${plural(run.files.length, 'file')}: ${[verdicts, files].filter(Boolean).join('; ')} ${p.dim(`(${(run.timeMs / 1000).toFixed(1)} s)`)}`);
+  out.push(
+    `${plural(declarations.length, 'declaration')} in ${plural(run.files.length, 'file')}: ${[verdicts, files].filter(Boolean).join('; ')} ${p.dim(`(${(run.timeMs / 1000).toFixed(1)} s)`)}`,
+  );
   return out.join('\n');
 }

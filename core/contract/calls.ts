@@ -111,7 +111,8 @@ function topLevelIndex(s: string, ch: string): number {
     if (c === '"' || c === "'" || c === '`') i = skipString(s, i);
     else if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ch && depth === 0 && s[i + 1] !== '>' && s[i + 1] !== '=' && s[i - 1] !== '=' && s[i - 1] !== '!' && s[i - 1] !== '<' && s[i - 1] !== '>') return i;
+    else if (c === ch && depth === 0 && s[i + 1] !== '>' && s[i + 1] !== '=' && s[i - 1] !== '=' && s[i - 1] !== '!' && s[i - 1] !== '<' && s[i - 1] !== '>')
+      return i;
   }
   return -1;
 }
@@ -150,7 +151,13 @@ export function planCall(fn: (...args: never[]) => unknown, fnName: string, inpu
 }
 
 /** Calls `fn` as planned: `objectArgs` for the object style, the named values in order for the positional one. */
-export function callPlanned(plan: CallPlan, fn: (...args: unknown[]) => unknown, values: Record<string, unknown>, objectArgs: unknown[], ctx: unknown): unknown {
+export function callPlanned(
+  plan: CallPlan,
+  fn: (...args: unknown[]) => unknown,
+  values: Record<string, unknown>,
+  objectArgs: unknown[],
+  ctx: unknown,
+): unknown {
   if (plan.style === 'object') return fn(...objectArgs, ctx);
   const args = plan.args.map((name) => values[name]);
   return plan.passCtx ? fn(...args, ctx) : fn(...args);

@@ -47,15 +47,16 @@ export interface Ctx {
 }
 
 /** Inputs as the user's code receives them: descriptions become tensors, everything else is kept. */
-export type Materialize<T> = T extends TensorInit<infer R>
-  ? R
-  : T extends FloatArray | NumericArray | NestedNumbers[] | number | string | boolean | null | undefined
-    ? T
-    : T extends (...args: never[]) => unknown
+export type Materialize<T> =
+  T extends TensorInit<infer R>
+    ? R
+    : T extends FloatArray | NumericArray | NestedNumbers[] | number | string | boolean | null | undefined
       ? T
-      : T extends object
-        ? { [K in keyof T]: Materialize<T[K]> }
-        : T;
+      : T extends (...args: never[]) => unknown
+        ? T
+        : T extends object
+          ? { [K in keyof T]: Materialize<T[K]> }
+          : T;
 
 /**
  * Gradients keyed by input name ('x', or cs231n's 'dx'), as a tree for models, or one bare tensor when there is
@@ -105,11 +106,7 @@ export interface ModelSpec<P extends object, D = undefined> extends CheckOptions
   loss?: (params: Materialize<InputsOf<P>>, data: Materialize<InputsOf<D>>, ctx: Ctx) => number;
   /** Gradients as the same tree as params. */
   grad?: (params: Materialize<InputsOf<P>>, data: Materialize<InputsOf<D>>, ctx: Ctx) => Gradients;
-  valueAndGrad?: (
-    params: Materialize<InputsOf<P>>,
-    data: Materialize<InputsOf<D>>,
-    ctx: Ctx,
-  ) => [number, Gradients] | { value: number; grad: Gradients };
+  valueAndGrad?: (params: Materialize<InputsOf<P>>, data: Materialize<InputsOf<D>>, ctx: Ctx) => [number, Gradients] | { value: number; grad: Gradients };
 }
 
 export const DECLARATION_BRAND = 'gradlens-declaration';
@@ -174,7 +171,9 @@ export function fn<A extends object>(spec: FnSpec<A> | PositionalSpec<A>): FnDec
 
 /** A layer with forward and backward (cs231n style), checked as vector-Jacobian products. */
 export function layer<A extends object, Out, Cache = Materialize<InputsOf<A>>>(spec: LayerSpec<A, Out, Cache>): LayerDeclaration<A>;
-export function layer<A extends object>(spec: PositionalSpec<A> & { at: A | (() => A); forward: PositionalFunction; backward: PositionalFunction }): LayerDeclaration<A>;
+export function layer<A extends object>(
+  spec: PositionalSpec<A> & { at: A | (() => A); forward: PositionalFunction; backward: PositionalFunction },
+): LayerDeclaration<A>;
 export function layer<A extends object>(spec: LayerSpec<A> | PositionalSpec<A>): LayerDeclaration<A> {
   return brand('layer', spec, ['at', 'wrt', 'forward', 'backward']) as unknown as LayerDeclaration<A>;
 }

@@ -27,9 +27,7 @@ export type TensorValue = number | NestedNumbers[] | NumericArray | Tensor<Numer
 type FloatTensorFor<O> = O extends { dtype: 'float32' } ? Tensor<Float32Array> : Tensor<Float64Array>;
 
 /** Nested array type of a given shape: NestedOf<[2, 3]> is number[][]. */
-export type NestedOf<S extends readonly number[]> = S extends readonly [number, ...infer R extends number[]]
-  ? NestedOf<R>[]
-  : number;
+export type NestedOf<S extends readonly number[]> = S extends readonly [number, ...infer R extends number[]] ? NestedOf<R>[] : number;
 
 export type InitKind = 'randn' | 'rand' | 'randint' | 'zeros' | 'ones' | 'tensor';
 
@@ -73,7 +71,10 @@ function validateShape(shape: Shape): void {
 
 /** Standard normal entries times `scale` (default 1) plus `mean` (default 0). */
 export function randn<const S extends Shape>(shape: S, options: InitOptions & { nested: true; scale?: number; mean?: number }): TensorInit<NestedOf<S>>;
-export function randn<const O extends InitOptions & { nested?: false; scale?: number; mean?: number }>(shape: Shape, options?: O): TensorInit<FloatTensorFor<O>>;
+export function randn<const O extends InitOptions & { nested?: false; scale?: number; mean?: number }>(
+  shape: Shape,
+  options?: O,
+): TensorInit<FloatTensorFor<O>>;
 export function randn(shape: Shape, options: InitOptions & { scale?: number; mean?: number } = {}): TensorInit<unknown> {
   return init('randn', shape, options);
 }
@@ -106,7 +107,11 @@ export function ones(shape: Shape, options: InitOptions = {}): TensorInit<unknow
 }
 
 /** Explicit values, flat (with a shape) or nested; materialized in the declaration's dtype. */
-export function tensor<const O extends Omit<InitOptions, 'seed'>>(values: NestedNumbers[] | ArrayLike<number>, shape?: number[], options?: O): TensorInit<FloatTensorFor<O>> {
+export function tensor<const O extends Omit<InitOptions, 'seed'>>(
+  values: NestedNumbers[] | ArrayLike<number>,
+  shape?: number[],
+  options?: O,
+): TensorInit<FloatTensorFor<O>> {
   const resolved = shape ?? inferNestedShape(values as NestedNumbers[]);
   const size = resolved.reduce((a, b) => a * b, 1);
   const flat = isNestedArray(values) ? flattenNested(values as NestedNumbers[]) : Array.from(values as ArrayLike<number>);

@@ -90,7 +90,13 @@ export function findDeclarationCalls(sourceFile: ts.SourceFile): DeclarationCall
     }
   }
   for (const statement of sourceFile.statements) {
-    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && !statement.isTypeOnly && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+    if (
+      ts.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      !statement.isTypeOnly &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
       for (const element of statement.exportClause.elements) {
         const local = locals.get((element.propertyName ?? element.name).text);
         if (local && !element.isTypeOnly) found.push({ name: element.name.text, ...local });

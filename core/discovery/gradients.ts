@@ -111,14 +111,7 @@ export class GradientAnalyzer {
    * The gradient sites of a returned value found under `keyPath`: a group (object literal, grads object,
    * call of a function returning one) gives a site per key; anything else is one site for `keyPath`.
    */
-  private sitesOfValue(
-    expr: ts.Expression,
-    keyPath: string[],
-    property: ts.Node,
-    fn: FunctionNode,
-    depth: number,
-    visiting: Set<ts.Node>,
-  ): FunctionAnalysis {
+  private sitesOfValue(expr: ts.Expression, keyPath: string[], property: ts.Node, fn: FunctionNode, depth: number, visiting: Set<ts.Node>): FunctionAnalysis {
     const value = stripExpression(expr);
     const leaf = (producer: Producer): FunctionAnalysis => leafSite(keyPath, producer, property);
     if (depth > MAX_DEPTH) return leaf(property);
@@ -161,14 +154,7 @@ export class GradientAnalyzer {
   }
 
   /** A returned name: a grads object to expand, or a tensor whose producing code is found by the variable rules. */
-  private sitesOfName(
-    name: ts.Identifier,
-    keyPath: string[],
-    property: ts.Node,
-    fn: FunctionNode,
-    depth: number,
-    visiting: Set<ts.Node>,
-  ): FunctionAnalysis {
+  private sitesOfName(name: ts.Identifier, keyPath: string[], property: ts.Node, fn: FunctionNode, depth: number, visiting: Set<ts.Node>): FunctionAnalysis {
     const leaf = (producer: Producer): FunctionAnalysis => leafSite(keyPath, producer, property);
     const lookup = lookupVariable(name, fn);
     if (lookup.kind !== 'variable' || visiting.has(lookup.variable.declaration)) return leaf(property);

@@ -15,10 +15,7 @@ export interface LocalVariable {
   scope: ts.SignatureDeclaration;
 }
 
-export type VariableLookup =
-  | { kind: 'variable'; variable: LocalVariable }
-  | { kind: 'parameter' }
-  | { kind: 'unknown' };
+export type VariableLookup = { kind: 'variable'; variable: LocalVariable } | { kind: 'parameter' } | { kind: 'unknown' };
 
 /** What a name used inside `fn` refers to: one of its locals (or an enclosing function's), a parameter, or unknown. */
 export function lookupVariable(reference: ts.Identifier, fn: ts.SignatureDeclaration): VariableLookup {
@@ -55,7 +52,14 @@ function blockScopeOf(node: ts.Node, body: ts.Block): ts.Node {
   const isVar = ts.isVariableDeclarationList(list) && !(list.flags & ts.NodeFlags.BlockScoped);
   if (isVar) return body;
   for (let current: ts.Node = list.parent; current && current !== body; current = current.parent) {
-    if (ts.isBlock(current) || ts.isForStatement(current) || ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isCaseBlock(current) || ts.isCatchClause(current)) {
+    if (
+      ts.isBlock(current) ||
+      ts.isForStatement(current) ||
+      ts.isForOfStatement(current) ||
+      ts.isForInStatement(current) ||
+      ts.isCaseBlock(current) ||
+      ts.isCatchClause(current)
+    ) {
       return current;
     }
   }
@@ -111,7 +115,7 @@ export function fillsOf(variable: LocalVariable): ts.Node[] {
 /** The given names plus every local bound to a part of one of them (`const d = dx.data`, `const row = dW[i]`). */
 function aliasesOf(names: Set<string>, scope: ts.SignatureDeclaration): Set<string> {
   const { declarations } = indexFunction(scope);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const declaration of declarations) {
       if (names.has(declaration.name) || !ts.isVariableDeclaration(declaration.node) || !declaration.node.initializer) continue;
@@ -193,7 +197,13 @@ export function memberAssignmentsOf(variable: LocalVariable): MemberAssignment[]
 export function lastReassignmentOf(variable: LocalVariable): ts.Expression | undefined {
   let last: ts.Expression | undefined;
   for (const write of indexFunction(variable.scope).writes) {
-    if (write.kind === 'assign' && ts.isIdentifier(write.target) && write.target.text === variable.name && !write.shadowed.has(variable.name) && ts.isBinaryExpression(write.node)) {
+    if (
+      write.kind === 'assign' &&
+      ts.isIdentifier(write.target) &&
+      write.target.text === variable.name &&
+      !write.shadowed.has(variable.name) &&
+      ts.isBinaryExpression(write.node)
+    ) {
       if (!last || write.node.pos > last.pos) last = write.node.right;
     }
   }

@@ -99,9 +99,17 @@ function judgeElements(raw: RawCheck): Judged[][] {
       };
       const verdict = judge(sample, raw.gradientScale[j] ?? 0, tolerance);
       state = worseState(state, verdict.state);
-      const candidate: Judged = { row: e, flat: elements.flat[e], state: verdict.state, objective: j, ...sample, tolerance: verdict.tolerance, margin: verdict.margin };
+      const candidate: Judged = {
+        row: e,
+        flat: elements.flat[e],
+        state: verdict.state,
+        objective: j,
+        ...sample,
+        tolerance: verdict.tolerance,
+        margin: verdict.margin,
+      };
       // Report the objective that decided the element: its worst state, then its largest margin.
-      if (!best || verdict.state === state && (best.state !== state || !(best.margin >= verdict.margin))) best = candidate;
+      if (!best || (verdict.state === state && (best.state !== state || !(best.margin >= verdict.margin)))) best = candidate;
     }
     if (best) perTensor[elements.tensor[e]].push({ ...best, state });
   }
@@ -159,7 +167,7 @@ function columns(judged: Judged[], size: number, seed: number): ElementColumns {
   const room = Math.max(0, ELEMENT_CAP - bad.length);
   const stride = Math.max(1, good.length / Math.max(1, room));
   const chosen = [...bad.slice(0, ELEMENT_CAP)];
-  for (let x = (seed % 997) / 997 * stride; x < good.length && chosen.length < ELEMENT_CAP; x += stride) chosen.push(good[Math.floor(x)]);
+  for (let x = ((seed % 997) / 997) * stride; x < good.length && chosen.length < ELEMENT_CAP; x += stride) chosen.push(good[Math.floor(x)]);
   chosen.sort((a, b) => a.flat - b.flat);
   for (const j of chosen) push(j.flat, j);
   return cols;
@@ -180,7 +188,12 @@ function judgeDirections(raw: RawCheck): JudgedDirection[] {
       const a = num(d.analytic[j]);
       const n = num(d.numeric[j]);
       const err = num(d.errEst[j]);
-      const v = judgeDirection({ analytic: a, numeric: n, errEst: err, kink: d.kink[j] === 1, l2: num(d.l2?.[j]), u2: num(d.u2?.[j]), target: num(d.target?.[j]) }, raw.gradientScale[j] ?? 0, raw.tolerance, raw.eps);
+      const v = judgeDirection(
+        { analytic: a, numeric: n, errEst: err, kink: d.kink[j] === 1, l2: num(d.l2?.[j]), u2: num(d.u2?.[j]), target: num(d.target?.[j]) },
+        raw.gradientScale[j] ?? 0,
+        raw.tolerance,
+        raw.eps,
+      );
       const result: DirectionResult = {
         scope: d.scope,
         analytic: a,
@@ -193,7 +206,8 @@ function judgeDirections(raw: RawCheck): JudgedDirection[] {
         elements: d.elements,
       };
       if (d.block) result.block = d.block;
-      if (!pick || DIRECTION_SEVERITY[v.state] > DIRECTION_SEVERITY[pick.state] || (v.state === pick.state && result.margin > pick.result.margin)) pick = { result, state: v.state, tensor: d.tensor, block: d.block };
+      if (!pick || DIRECTION_SEVERITY[v.state] > DIRECTION_SEVERITY[pick.state] || (v.state === pick.state && result.margin > pick.result.margin))
+        pick = { result, state: v.state, tensor: d.tensor, block: d.block };
     }
     return pick!;
   });
@@ -206,7 +220,10 @@ const BLOCK_STATE: Record<DirectionState, BlockResult['state']> = { pass: 'pass'
  * so these partition what the search reached. A leaf that deviates and whose elements were not all compared is
  * unresolved: a 'fail' leaf fails the tensor from the directions alone.
  */
-function searchLeaves(blocks: JudgedDirection[], checkedFlats: Set<number>): { leaves: BlockResult[]; unresolved: { fail: number; other: number; elements: number } } {
+function searchLeaves(
+  blocks: JudgedDirection[],
+  checkedFlats: Set<number>,
+): { leaves: BlockResult[]; unresolved: { fail: number; other: number; elements: number } } {
   const sorted = [...blocks].sort((a, b) => a.block![0] - b.block![0] || b.block![1] - a.block![1]);
   const leaves: BlockResult[] = [];
   const unresolved = { fail: 0, other: 0, elements: 0 };
@@ -287,10 +304,26 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], directions
   base.maxAbsErr = judged.length ? maxAbs : null;
   base.worst = worst ? elementResult(worst, t.shape) : null;
   const ownDirections = mine.filter((d) => d.tensor === index);
-  base.margin = worst ? finiteOrNull(worst.margin) : ownDirections.length ? Math.max(...ownDirections.map((d) => d.result.margin)) : directions.length ? Math.max(...directions.map((d) => d.margin)) : null;
+  base.margin = worst
+    ? finiteOrNull(worst.margin)
+    : ownDirections.length
+      ? Math.max(...ownDirections.map((d) => d.result.margin))
+      : directions.length
+        ? Math.max(...directions.map((d) => d.margin))
+        : null;
   base.evaluations = judged.length;
   base.method =
-    raw.mode === 'sample' ? 'sample' : judged.length === t.size ? 'elements' : ownDirections.length && judged.length ? 'blocks' : directions.length ? 'directions' : judged.length ? 'elements' : 'none';
+    raw.mode === 'sample'
+      ? 'sample'
+      : judged.length === t.size
+        ? 'elements'
+        : ownDirections.length && judged.length
+          ? 'blocks'
+          : directions.length
+            ? 'directions'
+            : judged.length
+              ? 'elements'
+              : 'none';
   if (judged.length) base.elements = columns(judged, t.size, raw.seed);
 
   const blockDirections = ownDirections.filter((d) => d.block);
@@ -317,8 +350,17 @@ function tensorResult(raw: RawCheck, index: number, judged: Judged[], directions
     const consistent = ratios.length > 0 && ratios.every((r) => Math.abs(r - k) <= 1e-2 * Math.abs(k));
     base.hints = [
       consistent
-        ? { code: 'scaled', factor: k, support: 1, message: `${name} ≈ ${Number(k.toPrecision(3))} × numeric along every random direction: a small factor over the whole tensor, below one element's resolution` }
-        : { code: 'small-relative', support: 1, message: `${name} deviates along random directions by more than every element's tolerance adds up to: an error spread thinly over the whole tensor` },
+        ? {
+            code: 'scaled',
+            factor: k,
+            support: 1,
+            message: `${name} ≈ ${Number(k.toPrecision(3))} × numeric along every random direction: a small factor over the whole tensor, below one element's resolution`,
+          }
+        : {
+            code: 'small-relative',
+            support: 1,
+            message: `${name} deviates along random directions by more than every element's tolerance adds up to: an error spread thinly over the whole tensor`,
+          },
     ];
   }
   if (base.failing || unresolved.fail || collective.length) base.status = 'fail';
@@ -369,7 +411,9 @@ function summarize(status: Status, tensors: TensorResult[], findings: Finding[])
     const first = findings.find((f) => f.severity === 'error');
     if (first) return first.message;
     const broken = tensors.find((t) => t.status === 'error');
-    return broken ? `${broken.gradientKey ?? broken.path}: ${broken.problem ?? (broken.unchecked ? 'not checked within the time budget' : 'not checked')}` : 'could not be checked';
+    return broken
+      ? `${broken.gradientKey ?? broken.path}: ${broken.problem ?? (broken.unchecked ? 'not checked within the time budget' : 'not checked')}`
+      : 'could not be checked';
   }
   if (status === 'fail') {
     return tensors
@@ -426,7 +470,9 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
           .map((t) => {
             const u = t.unchecked!;
             const elements = `${u.elements.toLocaleString('en-US')} element${u.elements > 1 ? 's' : ''}`;
-            return u.blocks ? `${t.gradientKey || t.path} has ${elements} in ${u.blocks} deviating block${u.blocks > 1 ? 's' : ''} not narrowed to elements` : `${t.gradientKey || t.path}: ${elements} not compared`;
+            return u.blocks
+              ? `${t.gradientKey || t.path} has ${elements} in ${u.blocks} deviating block${u.blocks > 1 ? 's' : ''} not narrowed to elements`
+              : `${t.gradientKey || t.path}: ${elements} not compared`;
           })
           .join('; ')}`,
       });
@@ -450,7 +496,13 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
       const failing = cols ? cols.state.flatMap((st, i) => (st === 'fail' ? [cols.analytic[i]] : [])) : [];
       // Every failing element 0 (other patterns, like a fitted λ·W, can fit zeros by accident).
       if (!failing.length || failing.some((a) => a !== 0)) continue;
-      t.hints = [{ code: 'zero', support: 1, message: `${t.gradientKey || t.path} is 0 where the numerical gradient is not, and the code writes into its inputs (${mutation.message.split(';')[0]}): it zeroed data it still needed; copy an input before changing it` }];
+      t.hints = [
+        {
+          code: 'zero',
+          support: 1,
+          message: `${t.gradientKey || t.path} is 0 where the numerical gradient is not, and the code writes into its inputs (${mutation.message.split(';')[0]}): it zeroed data it still needed; copy an input before changing it`,
+        },
+      ];
     }
   }
   let status: Status = 'pass';

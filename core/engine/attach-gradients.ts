@@ -25,7 +25,9 @@ export function lookupGradient(grads: unknown, path: string, single: boolean): {
     const last = i === segments.length - 1;
     const options = last ? [seg, `d${seg}`, `d${seg[0].toUpperCase()}${seg.slice(1)}`] : [seg, `d${seg}`];
     // Python-style names in any case: 'dw' for an input W, 'dW' for w.
-    const hit = options.find((o) => obj[o] !== undefined) ?? (last ? Object.keys(obj).find((k) => obj[k] !== undefined && options.some((o) => o.toLowerCase() === k.toLowerCase())) : undefined);
+    const hit =
+      options.find((o) => obj[o] !== undefined) ??
+      (last ? Object.keys(obj).find((k) => obj[k] !== undefined && options.some((o) => o.toLowerCase() === k.toLowerCase())) : undefined);
     if (hit === undefined) return null;
     keys.push(hit);
     node = obj[hit];
@@ -40,7 +42,14 @@ export function gradientKeys(grads: unknown, prefix = ''): string[] {
 }
 
 /** Attaches the analytic gradients (one `grads` per objective) to the params, recording every mismatch. */
-export function attachGradients(params: Param[], gradsPerObjective: unknown[], findings: Finding[], phase: Phase, fnName: string, inputOrder: string[] = []): void {
+export function attachGradients(
+  params: Param[],
+  gradsPerObjective: unknown[],
+  findings: Finding[],
+  phase: Phase,
+  fnName: string,
+  inputOrder: string[] = [],
+): void {
   gradsPerObjective = gradsPerObjective.map((g) => keyTuple(g, params, inputOrder));
   const single = params.length === 1;
   const used = new Set<string>();
@@ -50,7 +59,13 @@ export function attachGradients(params: Param[], gradsPerObjective: unknown[], f
       const hit = lookupGradient(grads, p.path, single);
       if (!hit) {
         p.problem = `no gradient for '${p.path}': ${fnName} returned ${describeKeys(grads)}`;
-        findings.push(error('missing-gradient', `${fnName} returned no gradient for '${p.path}' (expected key '${p.path}' or 'd${p.path.split('.').pop()}'; got ${describeKeys(grads)})`, { tensor: p.path, phase }));
+        findings.push(
+          error(
+            'missing-gradient',
+            `${fnName} returned no gradient for '${p.path}' (expected key '${p.path}' or 'd${p.path.split('.').pop()}'; got ${describeKeys(grads)})`,
+            { tensor: p.path, phase },
+          ),
+        );
         break;
       }
       p.gradientKey = hit.key;
@@ -66,7 +81,13 @@ export function attachGradients(params: Param[], gradsPerObjective: unknown[], f
       if (!fits) {
         const reversed = expected.length === 2 && read.shape.length === 2 && read.shape[0] === expected[1] && read.shape[1] === expected[0];
         p.problem = `shape ${formatShape(read.shape)} but '${p.path}' has shape ${formatShape(expected)}${reversed ? ': the shape of its transpose' : ''}`;
-        findings.push(error('shape-mismatch', `${fnName}: the gradient for '${p.path}' has shape ${formatShape(read.shape)}, expected ${formatShape(expected)}${reversed ? ' (the shape of the transpose: is it transposed?)' : ''}`, { tensor: p.path, phase }));
+        findings.push(
+          error(
+            'shape-mismatch',
+            `${fnName}: the gradient for '${p.path}' has shape ${formatShape(read.shape)}, expected ${formatShape(expected)}${reversed ? ' (the shape of the transpose: is it transposed?)' : ''}`,
+            { tensor: p.path, phase },
+          ),
+        );
         break;
       }
       per.push(read.data);

@@ -98,7 +98,13 @@ export function flagNonFiniteGradients(params: ReturnedGradient[], phase: Phase,
     if (!p.analytic) continue;
     const bad = p.analytic.reduce((n, a) => n + a.filter((v) => !Number.isFinite(v)).length, 0);
     if (!bad) continue;
-    findings.push({ severity: 'error', code: 'nonfinite-gradient', message: `the gradient for '${p.path}' has ${bad} NaN or infinite value${bad > 1 ? 's' : ''}`, tensor: p.path, phase });
+    findings.push({
+      severity: 'error',
+      code: 'nonfinite-gradient',
+      message: `the gradient for '${p.path}' has ${bad} NaN or infinite value${bad > 1 ? 's' : ''}`,
+      tensor: p.path,
+      phase,
+    });
   }
 }
 

@@ -325,7 +325,8 @@ function float32Directions(checker: CheckSession, usable: number[]): void {
   const { params, options } = checker.problem;
   if (options.dtype !== 'float32') return;
   for (const t of usable) {
-    for (let r = 0; r < options.directions; r++) checker.direction([{ tensor: t, from: 0, to: params[t].slot.size }], r, params[t].path, { tensor: t, block: [0, params[t].slot.size] });
+    for (let r = 0; r < options.directions; r++)
+      checker.direction([{ tensor: t, from: 0, to: params[t].slot.size }], r, params[t].path, { tensor: t, block: [0, params[t].slot.size] });
   }
 }
 
@@ -387,7 +388,10 @@ export function runDeclarationCheck(decl: Declaration, name: string, overrides: 
       for (const [t] of all) planned.add(t);
       if (shard.index === 0) float32Directions(checker, usable);
       checker.checkRanges(shardRanges(all, shard), options.mode === 'full' ? 'elements' : 'sample');
-    } else if (options.mode === 'auto' && elementMs(problem, total) <= Math.min(AUTO_FULL_MS * (job.workers ?? 1), AUTO_FULL_SHARE * budgetMs * (job.workers ?? 1))) {
+    } else if (
+      options.mode === 'auto' &&
+      elementMs(problem, total) <= Math.min(AUTO_FULL_MS * (job.workers ?? 1), AUTO_FULL_SHARE * budgetMs * (job.workers ?? 1))
+    ) {
       float32Directions(checker, usable);
       deferred = elementsHereOrDeferred(checker, rangesOf(problem.params, usable), job);
     } else {

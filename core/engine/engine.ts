@@ -23,7 +23,6 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, cores));
 }
 
-
 /** "running backward", "loading the file", "building the inputs": what a phase was doing, after "while". */
 export function phaseWhile(phase: string): string {
   const words = PHASE_WORDS[phase as keyof typeof PHASE_WORDS];
@@ -127,7 +126,10 @@ export class Engine {
 
     const discovered = this.discover(file, request.text);
     const pool = this.getPool();
-    const listed = await pool.run<ListedDeclaration[]>({ type: 'list', bundlePath: compiled.path, payload: {} }, { timeLimitMs: LOAD_TIME_LIMIT_MS, signal: request.signal });
+    const listed = await pool.run<ListedDeclaration[]>(
+      { type: 'list', bundlePath: compiled.path, payload: {} },
+      { timeLimitMs: LOAD_TIME_LIMIT_MS, signal: request.signal },
+    );
     if (!listed.ok) {
       if (listed.kind === 'cancelled') return { ...result, cancelled: true };
       result.findings.push(outcomeFinding(listed, { timeLimitMs: LOAD_TIME_LIMIT_MS, memoryLimitMb: this.memoryLimitMb }));
@@ -137,7 +139,11 @@ export class Engine {
     const wanted = inSourceOrder(request.names ? listed.result.filter((d) => request.names!.includes(d.name)) : listed.result, discovered);
     if (request.names) {
       for (const name of request.names.filter((n) => !listed.result.some((d) => d.name === n))) {
-        result.findings.push({ severity: 'error', code: 'not-a-declaration', message: `'${name}' is not an exported fn/layer/model declaration of ${path.basename(file)}` });
+        result.findings.push({
+          severity: 'error',
+          code: 'not-a-declaration',
+          message: `'${name}' is not an exported fn/layer/model declaration of ${path.basename(file)}`,
+        });
       }
     }
     // Few declarations: split each over the workers; many: one worker each, the pool spreads them.
@@ -200,7 +206,9 @@ export class Engine {
       );
     };
     const first = await Promise.all(
-      Array.from({ length: shards }, (_, index) => runJob({ shard: { index, count: shards }, timeLimitMs, workers: shards > 1 ? 1 : this.workers }, timeLimitMs, index)),
+      Array.from({ length: shards }, (_, index) =>
+        runJob({ shard: { index, count: shards }, timeLimitMs, workers: shards > 1 ? 1 : this.workers }, timeLimitMs, index),
+      ),
     );
     const outcomes: JobOutcome<RawCheck>[] = [...first];
     // Elements the check handed back: spread over every worker, each with what is left of the time limit.
@@ -250,7 +258,17 @@ export class Engine {
 
 /** A declaration that produced no numbers at all. */
 function emptyRaw(decl: ListedDeclaration, mode: Mode, shards: number): RawCheck {
-  return emptyRawCheck({ name: decl.name, kind: decl.kind, dtype: 'float64', mode, seed: 0, tolerance: { rtol: 0, floor: 0, c: 0 }, eps: 0, objectives: 1, shard: { index: 0, count: shards } });
+  return emptyRawCheck({
+    name: decl.name,
+    kind: decl.kind,
+    dtype: 'float64',
+    mode,
+    seed: 0,
+    tolerance: { rtol: 0, floor: 0, c: 0 },
+    eps: 0,
+    objectives: 1,
+    shard: { index: 0, count: shards },
+  });
 }
 
 /** Adds up the progress of a declaration's jobs and calls back at most a few times a second, with an estimate. */
@@ -280,6 +298,14 @@ class ProgressMeter {
     const parallel = Math.max(1, this.jobs.size - (this.jobs.has(0) && this.jobs.size > 1 ? 1 : 0));
     // The first evaluations include loading and the baseline: no estimate until the rate means something.
     const etaMs = sumDone >= 8 && elapsedMs >= 500 ? ((sumPlanned - sumDone) * elapsedMs) / sumDone / parallel : undefined;
-    this.callback({ file: this.file, declaration: this.declaration, stage, done: sumDone, planned: sumPlanned, elapsedMs, ...(etaMs !== undefined ? { etaMs } : {}) });
+    this.callback({
+      file: this.file,
+      declaration: this.declaration,
+      stage,
+      done: sumDone,
+      planned: sumPlanned,
+      elapsedMs,
+      ...(etaMs !== undefined ? { etaMs } : {}),
+    });
   }
 }

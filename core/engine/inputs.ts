@@ -2,16 +2,7 @@
 // number in them, whatever form the user chose, so perturbing an element costs nothing beyond the evaluation.
 
 import { mixSeeds } from '../contract/random';
-import {
-  isFloatArray,
-  inferNestedShape,
-  isNestedArray,
-  isNumericArray,
-  isTensorInit,
-  isTensorObject,
-  materializeInit,
-  type DType,
-} from '../contract/tensor';
+import { isFloatArray, inferNestedShape, isNestedArray, isNumericArray, isTensorInit, isTensorObject, materializeInit, type DType } from '../contract/tensor';
 
 /** In-place access to one tensor leaf of the inputs. */
 export interface Slot {

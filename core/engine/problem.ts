@@ -9,7 +9,14 @@ import type { CheckOverrides } from './api';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { batchCandidates, gradientScale, makeParams, selectSlots, type Param } from './params';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
-import { flagNonFiniteGradients, requireDeterministic, requireFiniteValue, restoreIfBackwardMutates, restoreIfForwardMutates, warnIfFloat32Code } from './baseline-checks';
+import {
+  flagNonFiniteGradients,
+  requireDeterministic,
+  requireFiniteValue,
+  restoreIfBackwardMutates,
+  restoreIfForwardMutates,
+  warnIfFloat32Code,
+} from './baseline-checks';
 import { runUserCode, UserCodeError, type Phase } from './user-code';
 import { call, callable, error, fail, how, invoke, namedValues, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
 import { attachGradients } from './attach-gradients';
@@ -41,7 +48,6 @@ export interface Problem {
   /** Whether every evaluation also ran the user's backward pass (valueAndGrad without ctx.wantsGradient). */
   valueCarriesGradient(): boolean;
 }
-
 
 export function buildProblem(decl: Declaration, name: string, overrides: CheckOverrides = {}): Problem {
   const options = resolveOptions(decl, name, overrides);
@@ -175,13 +181,17 @@ function scalarParts(
       if (magnitude) magnitude[0] = Math.abs(out[0]);
     },
     analytic: () => {
-      if (gradFn) return { grads: [invoke(gradFn, 'grad', seed, values, objectArgs)], fnName: gradFn.plan.style === 'positional' ? gradFn.plan.signature : 'grad', phase: 'grad' };
+      if (gradFn)
+        return {
+          grads: [invoke(gradFn, 'grad', seed, values, objectArgs)],
+          fnName: gradFn.plan.style === 'positional' ? gradFn.plan.signature : 'grad',
+          phase: 'grad',
+        };
       const split = splitValueAndGrad(invoke(both!, 'grad', seed, values, objectArgs), 'grad', how(both!));
       return { grads: [split.grads], fnName: both!.plan.style === 'positional' ? both!.plan.signature : 'valueAndGrad', phase: 'grad' };
     },
   };
 }
-
 
 function requireScalarFunctions(kind: 'fn' | 'model', valueName: 'f' | 'loss', spec: { value?: unknown; grad?: unknown; valueAndGrad?: unknown }): void {
   const has = (f: unknown) => typeof f === 'function';
@@ -204,7 +214,14 @@ function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): P
     params: makeParams(chosen, 'fn', false),
     findings,
     inputOrder: Object.keys(namedValues(inputs.value)),
-    ...scalarParts({ value: decl.f as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'f', [inputs.value], namedValues(inputs.value), decl.args, options.seed),
+    ...scalarParts(
+      { value: decl.f as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn },
+      'f',
+      [inputs.value],
+      namedValues(inputs.value),
+      decl.args,
+      options.seed,
+    ),
   });
 }
 
@@ -225,7 +242,14 @@ function buildModel(decl: ModelDeclaration, name: string, options: ResolvedOptio
     params: makeParams(chosen, 'model', topLevelTensors),
     findings,
     inputOrder: Object.keys(namedValues(params.value)),
-    ...scalarParts({ value: decl.loss as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn }, 'loss', [params.value, data.value], namedValues(params.value, data.value), decl.args, options.seed),
+    ...scalarParts(
+      { value: decl.loss as UserFn, grad: decl.grad as UserFn, valueAndGrad: decl.valueAndGrad as UserFn },
+      'loss',
+      [params.value, data.value],
+      namedValues(params.value, data.value),
+      decl.args,
+      options.seed,
+    ),
   });
 }
 
@@ -242,7 +266,6 @@ function isPlainData(value: unknown, depth = 0): boolean {
   if (proto !== Object.prototype && proto !== null) return false;
   return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
 }
-
 
 function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptions): Problem {
   if (typeof decl.forward !== 'function' || typeof decl.backward !== 'function') fail(error('bad-declaration', 'layer() needs forward and backward functions'));
@@ -286,7 +309,8 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
       const visited = dotTree(result.out, shape as TreeShape, douts, out, magnitude);
       if (visited !== size) throw new ShapeChanged();
     } catch (e) {
-      if (e instanceof ShapeChanged) fail(error('shape-mismatch', 'forward returned an output of a different shape when an input changed slightly', { phase: 'forward' }));
+      if (e instanceof ShapeChanged)
+        fail(error('shape-mismatch', 'forward returned an output of a different shape when an input changed slightly', { phase: 'forward' }));
       throw e;
     }
   };
@@ -315,7 +339,14 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
         const cache = copyable ? structuredClone(probe.cache) : fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
         // backward(dout, cache, ctx) is positional by nature: the cache is what the student's own forward returned.
-        grads.push(call('backward', seed, (ctx) => decl.backward(dout as never, cache as never, ctx), `called as ${backwardFn.plan.style === 'object' ? 'backward' : backwardFn.fn.name || 'backward'}(dout, cache); ${EXPECTED.backward}`));
+        grads.push(
+          call(
+            'backward',
+            seed,
+            (ctx) => decl.backward(dout as never, cache as never, ctx),
+            `called as ${backwardFn.plan.style === 'object' ? 'backward' : backwardFn.fn.name || 'backward'}(dout, cache); ${EXPECTED.backward}`,
+          ),
+        );
       }
       return { grads, fnName: positional ? `${backwardFn.fn.name || 'backward'}(dout, cache)` : 'backward', phase: 'backward' as Phase };
     },

@@ -93,7 +93,19 @@ export interface RawCheck {
 
 /** A raw check with no numbers yet: the frame a worker fills in, or what a declaration that never ran reports. */
 export function emptyRawCheck(frame: Pick<RawCheck, 'name' | 'kind' | 'dtype' | 'mode' | 'seed' | 'tolerance' | 'eps' | 'objectives' | 'shard'>): RawCheck {
-  return { ...frame, gradientScale: [], batchCandidates: [], tensors: [], directions: [], elements: emptyElements(), findings: [], evaluations: 0, evaluateMs: 0, checkMs: 0, checked: false };
+  return {
+    ...frame,
+    gradientScale: [],
+    batchCandidates: [],
+    tensors: [],
+    directions: [],
+    elements: emptyElements(),
+    findings: [],
+    evaluations: 0,
+    evaluateMs: 0,
+    checkMs: 0,
+    checked: false,
+  };
 }
 
 export function emptyElements(): RawElements {

@@ -61,7 +61,12 @@ export function searchDirections(ck: CheckSession, tensors: number[]): void {
   } else {
     const failedRounds: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const m = ck.direction(tensors.map((t) => whole(ck, t)), r, 'all', {});
+      const m = ck.direction(
+        tensors.map((t) => whole(ck, t)),
+        r,
+        'all',
+        {},
+      );
       if (m.state !== 'pass') failedRounds.push(r);
     }
     if (!failedRounds.length) return;
@@ -87,7 +92,12 @@ function narrow(ck: CheckSession, frontier: Node[]): void {
   const { params } = ck.problem;
   const sampled = new Set<number>();
   const stopped = new Set<number>();
-  const planned = () => frontier.reduce((a, n) => a + (n.to - n.from <= LEAF_SIZE ? (n.to - n.from) * ck.elementCost : 2 * ck.directionCost * Math.max(1, Math.log2((n.to - n.from) / LEAF_SIZE))), 0);
+  const planned = () =>
+    frontier.reduce(
+      (a, n) =>
+        a + (n.to - n.from <= LEAF_SIZE ? (n.to - n.from) * ck.elementCost : 2 * ck.directionCost * Math.max(1, Math.log2((n.to - n.from) / LEAF_SIZE))),
+      0,
+    );
   while (frontier.length) {
     ck.stage('search', planned());
     if (ck.searchOver()) {

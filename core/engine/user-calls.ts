@@ -97,7 +97,8 @@ export function scalarOf(value: unknown, what: string, phase: Phase, called?: st
     const read = readTensor(v);
     if (typeof read !== 'string' && read.data.length === 1) v = read.data[0];
   }
-  if (typeof v !== 'number') fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number${called ? ` (${called})` : ''}`, { phase }));
+  if (typeof v !== 'number')
+    fail(error('not-scalar', `${what} returned ${describe(value)}; it must return one number${called ? ` (${called})` : ''}`, { phase }));
   return v;
 }
 
@@ -121,7 +122,13 @@ export function splitValueAndGrad(result: unknown, phase: Phase, called?: string
       if (Object.keys(rest).length) return { value: r[key], grads: rest };
     }
   }
-  fail(error('bad-declaration', `valueAndGrad returned ${describe(result)}; expected [value, grads], { value, grad } or { loss, dx, … }${called ? ` (${called})` : ''}`, { phase }));
+  fail(
+    error(
+      'bad-declaration',
+      `valueAndGrad returned ${describe(result)}; expected [value, grads], { value, grad } or { loss, dx, … }${called ? ` (${called})` : ''}`,
+      { phase },
+    ),
+  );
 }
 
 /**

@@ -67,7 +67,12 @@ export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
   try {
     const result = body();
     if (result instanceof Promise) {
-      throw new UserCodeError({ severity: 'error', code: 'bad-declaration', message: `${PHASE_WORDS[phase]} returned a Promise: gradient code must be synchronous`, phase });
+      throw new UserCodeError({
+        severity: 'error',
+        code: 'bad-declaration',
+        message: `${PHASE_WORDS[phase]} returned a Promise: gradient code must be synchronous`,
+        phase,
+      });
     }
     return result;
   } catch (e) {

@@ -1,15 +1,7 @@
 // Reading and writing the tensor values user code passes around, in whatever form it chose: numbers, nested
 // arrays, typed arrays, { data, shape }, and trees of those (layer outputs like { h, c }).
 
-import {
-  inferNestedShape,
-  isNestedArray,
-  isNumericArray,
-  isTensorObject,
-  isTensorValue,
-  type NestedNumbers,
-  type NumericArray,
-} from '../contract/tensor';
+import { inferNestedShape, isNestedArray, isNumericArray, isTensorObject, isTensorValue, type NestedNumbers, type NumericArray } from '../contract/tensor';
 
 export interface ReadTensor {
   data: Float64Array;

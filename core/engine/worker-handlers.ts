@@ -47,7 +47,13 @@ registerHandler('list', (_payload, ctx): ListedDeclaration[] => {
     if (!isDeclaration(value)) continue;
     const timeLimit = typeof value.timeLimit === 'number' && value.timeLimit > 0 ? value.timeLimit : undefined;
     const elements = candidateElements(value, name);
-    out.push({ name, kind: value.kind, ...(timeLimit ? { timeLimit } : {}), ...(value.mode ? { mode: value.mode } : {}), ...(elements !== undefined ? { elements } : {}) });
+    out.push({
+      name,
+      kind: value.kind,
+      ...(timeLimit ? { timeLimit } : {}),
+      ...(value.mode ? { mode: value.mode } : {}),
+      ...(elements !== undefined ? { elements } : {}),
+    });
   }
   return out;
 });

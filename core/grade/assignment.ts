@@ -176,7 +176,8 @@ function validateTask(task: Task): string[] {
   if (task.visibility !== undefined && !VISIBILITIES.includes(task.visibility)) problems.push(`visibility must be one of ${VISIBILITIES.join(', ')}`);
   if (task.timeLimit !== undefined && !(task.timeLimit > 0)) problems.push('timeLimit must be a positive number of milliseconds');
   if (task.args !== undefined) {
-    const inputs = task.kind === 'model' ? [...Object.keys(resolved(task.params)), ...Object.keys(resolved(task.data) ?? {})] : Object.keys(resolved((task as FnTask).at));
+    const inputs =
+      task.kind === 'model' ? [...Object.keys(resolved(task.params)), ...Object.keys(resolved(task.data) ?? {})] : Object.keys(resolved((task as FnTask).at));
     if (!Array.isArray(task.args) || !task.args.every((a) => typeof a === 'string')) problems.push('args must be a list of input names');
     else for (const a of task.args.filter((a) => !inputs.includes(a))) problems.push(`args names '${a}', which is not an input (inputs: ${inputs.join(', ')})`);
   }

@@ -61,7 +61,9 @@ function progressReporter(total: number, enabled: boolean): { start(): void; upd
   return {
     start: () => undefined,
     update: (p) =>
-      process.stderr.write(`[${p.done}/${p.total}] ${p.student}: ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}${p.reused ? ' (already graded)' : ''}\n`),
+      process.stderr.write(
+        `[${p.done}/${p.total}] ${p.student}: ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}${p.reused ? ' (already graded)' : ''}\n`,
+      ),
     stop: () => undefined,
   };
 }
@@ -102,7 +104,17 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
       return;
     }
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ assignment: run.result.assignment, maxScore: run.result.maxScore, students: run.result.students.map((s) => ({ student: s.student, score: s.score, maxScore: s.maxScore })) }, null, 1) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          {
+            assignment: run.result.assignment,
+            maxScore: run.result.maxScore,
+            students: run.result.students.map((s) => ({ student: s.student, score: s.score, maxScore: s.maxScore })),
+          },
+          null,
+          1,
+        ) + '\n',
+      );
       return;
     }
     const perMinute = run.graded ? (run.graded / run.timeMs) * 60_000 : 0;
@@ -112,13 +124,17 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
       `${run.result.assignment}: ${run.result.students.length} submissions, mean ${mean.toFixed(1)} / ${roundScore(run.result.maxScore)}` +
         ` (${run.graded} graded, ${run.reused} already graded; ${(run.timeMs / 1000).toFixed(1)} s${run.graded ? `, ${perMinute.toFixed(0)} submissions/min` : ''})\n`,
     );
-    const refused = run.result.students.flatMap((st) => st.tasks.filter((t) => t.denials?.length).map((t) => `${st.student} · ${t.name}: ${describeDenials(t.denials!)}`));
+    const refused = run.result.students.flatMap((st) =>
+      st.tasks.filter((t) => t.denials?.length).map((t) => `${st.student} · ${t.name}: ${describeDenials(t.denials!)}`),
+    );
     if (refused.length) {
       process.stdout.write(pc.yellow(`refused accesses (each costs its task all points):\n`));
       for (const line of refused) process.stdout.write(`  ${line}\n`);
     }
     for (const file of run.files) process.stdout.write(`  ${path.relative(process.cwd(), file) || file}\n`);
-    process.stdout.write(`  ${path.relative(process.cwd(), path.join(flags.out, 'students')) || 'students'}/<student>/ (feedback.txt, feedback.html, report.html, results.json)\n`);
+    process.stdout.write(
+      `  ${path.relative(process.cwd(), path.join(flags.out, 'students')) || 'students'}/<student>/ (feedback.txt, feedback.html, report.html, results.json)\n`,
+    );
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSigint);
@@ -129,7 +145,7 @@ export function registerGradeCommand(program: Command): void {
   program
     .command('grade')
     .description('Grade backprop homework: every student folder against an assignment file (scores, feedback, gradebook)')
-    .argument('<assignment>', "the assignment file (export default assignment({ title, tasks }))")
+    .argument('<assignment>', 'the assignment file (export default assignment({ title, tasks }))')
     .argument('[submissions]', 'the folder with one subfolder per student')
     .option('-o, --out <dir>', 'where results go', 'grades')
     .option('-j, --jobs <n>', `submissions graded at once (default: the number of cores, ${os.availableParallelism()})`)
@@ -139,7 +155,7 @@ export function registerGradeCommand(program: Command): void {
     .option('--memory-limit <mb>', "memory limit of a submission's process (overrides the assignment's)")
     .option('--no-permissions', "do not confine submissions with Node's permission model (not recommended)")
     .option('--run-as <mode>', "as root, run submissions as 'nobody': auto | never | always", 'auto')
-    .option('--gradescope', 'grade the one submission in Gradescope\'s layout ($GRADLENS_AUTOGRADER_ROOT, default /autograder)')
+    .option('--gradescope', "grade the one submission in Gradescope's layout ($GRADLENS_AUTOGRADER_ROOT, default /autograder)")
     .option('--gradescope-bundle <zip>', 'build the Gradescope autograder zip for this assignment and exit')
     .option('--json', 'print scores as JSON on stdout')
     .option('--no-progress', 'no progress bar')
@@ -147,11 +163,18 @@ export function registerGradeCommand(program: Command): void {
       if (!['auto', 'never', 'always'].includes(flags.runAs)) throw new Error(`--run-as takes auto, never or always, got '${flags.runAs}'`);
       if (flags.gradescopeBundle) {
         const zip = await buildGradescopeBundle({ assignment, out: flags.gradescopeBundle });
-        process.stdout.write(`wrote ${zip.path} (${zip.files.length} files, ${(zip.bytes / 1024).toFixed(0)} KiB): upload it as the autograder of a Gradescope programming assignment\n`);
+        process.stdout.write(
+          `wrote ${zip.path} (${zip.files.length} files, ${(zip.bytes / 1024).toFixed(0)} KiB): upload it as the autograder of a Gradescope programming assignment\n`,
+        );
         return;
       }
       if (flags.gradescope) {
-        const result = await runAutograder({ assignment, root: autograderRoot(), sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs }, timeLimitMs: positiveInt(flags.timeLimit, 'time-limit') });
+        const result = await runAutograder({
+          assignment,
+          root: autograderRoot(),
+          sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs },
+          timeLimitMs: positiveInt(flags.timeLimit, 'time-limit'),
+        });
         process.stdout.write(`${result.output}\n`);
         return;
       }

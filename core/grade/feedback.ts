@@ -8,12 +8,10 @@ import { elementLabel } from './output';
 import type { FlatOutput } from './plan';
 import type { ForwardComparison, TaskError } from './results';
 
-
 /** A tolerance as written in code: 1e-6 rather than 0.000001. */
 function tolText(x: number): string {
   return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential().replace(/\.?0+e/, 'e') : String(x);
 }
-
 
 /** The metric, named so that a student can recompute a verdict by hand. */
 export function metricText(report: Pick<DeclarationReport, 'tolerance' | 'dtype'>, againstReference: boolean): string {
@@ -45,7 +43,11 @@ export function errorFeedback(error: TaskError): string {
 }
 
 /** What the student's own check adds when grading was against a reference. */
-export function selfFeedback(self: DeclarationReport | undefined, graded: DeclarationReport | undefined, forward: ForwardComparison | undefined): string | null {
+export function selfFeedback(
+  self: DeclarationReport | undefined,
+  graded: DeclarationReport | undefined,
+  forward: ForwardComparison | undefined,
+): string | null {
   if (!self || !graded) return null;
   const selfOk = self.status === 'pass' || self.status === 'warn';
   const gradedOk = graded.status === 'pass' || graded.status === 'warn';

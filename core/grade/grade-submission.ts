@@ -155,7 +155,8 @@ export async function gradeSubmission(job: SubmissionJob): Promise<{ result: Stu
       );
       if (!outcome.ok && outcome.kind === 'cancelled' && job.signal?.aborted) return null;
       const graded = gradeTask(ctx, outcome, performance.now() - taskStarted);
-      if (!outcome.ok && outcome.phase === 'load' && graded.error) atImport.set(source.bundlePath, { error: graded.error, ...(graded.denials ? { denials: graded.denials } : {}) });
+      if (!outcome.ok && outcome.phase === 'load' && graded.error)
+        atImport.set(source.bundlePath, { error: graded.error, ...(graded.denials ? { denials: graded.denials } : {}) });
       const loadDenials = outcome.ok ? ((outcome.result as SubmissionReply | undefined)?.denials ?? []).filter((d) => d.phase === 'load') : [];
       if (loadDenials.length) atImport.set(source.bundlePath, { denials: loadDenials });
       tasks.push(graded);

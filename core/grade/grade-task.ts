@@ -64,13 +64,19 @@ function isKill(outcome: Extract<JobOutcome, { ok: false }>): boolean {
 
 /** The reason for a failed job, in a student's words; access denials are told apart from other throws. */
 export function errorFromOutcome(outcome: Extract<JobOutcome, { ok: false }>, ctx: TaskContext): TaskError {
-  const where = outcome.location ? `${relative(outcome.location.file, ctx.dir)}:${outcome.location.start.line + 1}:${outcome.location.start.column + 1}` : undefined;
+  const where = outcome.location
+    ? `${relative(outcome.location.file, ctx.dir)}:${outcome.location.start.line + 1}:${outcome.location.start.column + 1}`
+    : undefined;
   // A kill of another process is a refused access like a read outside the submission: the same rule applies.
   const killed = isKill(outcome);
   const denied = killed || ACCESS_DENIED.test(`${outcome.message}\n${outcome.stack ?? ''}`);
   const code: TaskErrorCode = denied ? 'access-denied' : (outcome.kind as TaskErrorCode);
   const atImport = outcome.phase === 'load';
-  const during = atImport ? ' at import (while the file\'s top-level code ran)' : outcome.phase && !outcome.message.includes(outcome.phase) ? ` (in ${outcome.phase})` : '';
+  const during = atImport
+    ? " at import (while the file's top-level code ran)"
+    : outcome.phase && !outcome.message.includes(outcome.phase)
+      ? ` (in ${outcome.phase})`
+      : '';
   const message = denied
     ? `${atImport ? 'at import, ' : ''}it tried to ${killed ? 'signal another process' : 'read, write or start something outside its own submission'}, which the grader does not allow: ${firstLine(outcome.message)}`
     : `${FAILURE_WORDS[outcome.kind] ?? outcome.kind}${during}: ${firstLine(outcome.message)}`;
@@ -92,7 +98,9 @@ function stoppingError(findings: Finding[], ctx: TaskContext): TaskError | null 
   if (!stop) return null;
   const denied = ACCESS_DENIED.test(stop.message);
   const code: TaskErrorCode = stop.code === 'exited' ? 'exited' : denied ? 'access-denied' : stop.code === 'threw' ? 'threw' : 'bad-result';
-  const message = denied ? `it tried to read, write or start something outside its own submission, which the grader does not allow (${stop.message})` : stop.message;
+  const message = denied
+    ? `it tried to read, write or start something outside its own submission, which the grader does not allow (${stop.message})`
+    : stop.message;
   const where = stop.location ? `${relative(stop.location.file, ctx.dir)}:${stop.location.start.line + 1}:${stop.location.start.column + 1}` : undefined;
   return { code, message, ...(where ? { where } : {}) };
 }
@@ -103,7 +111,14 @@ function isReply(value: unknown): value is SubmissionReply {
 
 function isRawCheck(value: unknown): value is RawCheck {
   const raw = value as RawCheck;
-  return typeof value === 'object' && value !== null && Array.isArray(raw.tensors) && typeof raw.elements === 'object' && raw.elements !== null && Array.isArray(raw.findings);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray(raw.tensors) &&
+    typeof raw.elements === 'object' &&
+    raw.elements !== null &&
+    Array.isArray(raw.findings)
+  );
 }
 
 const DENIAL_WORDS: Record<Denial['kind'], string> = {
@@ -158,7 +173,11 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   if (reply.denials?.length) return deniedTask(ctx, reply.denials, timeMs);
   if (reply.missing?.length) {
     const names = reply.missing.map((m) => `'${m}'`).join(', ');
-    return failedTask(ctx, { code: 'missing-export', message: `${task.file} does not export the function${reply.missing.length > 1 ? 's' : ''} ${names}` }, timeMs);
+    return failedTask(
+      ctx,
+      { code: 'missing-export', message: `${task.file} does not export the function${reply.missing.length > 1 ? 's' : ''} ${names}` },
+      timeMs,
+    );
   }
   const meta = { file: ctx.file, timeMs, workers: 1 };
   let self: DeclarationReport | undefined;
@@ -184,7 +203,6 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   return scoredTask(ctx, graded, task.reference ? self : undefined, forward, timeMs);
 }
 
-
 /** A forward that matches the reference keeps its points when the backward then failed to run. */
 function withForwardCredit(outcome: TaskOutcome, forward: ForwardComparison, task: PlannedTask): TaskOutcome {
   // Points for the forward mean the task did earn some: its header and its text must not disagree.
@@ -197,13 +215,26 @@ function withForwardCredit(outcome: TaskOutcome, forward: ForwardComparison, tas
   return { ...outcome, items, score, forward, feedback: `${partial(outcome.feedback)}\n${forwardFeedback(forward, task.reference?.forward)}` };
 }
 
-function scoredTask(ctx: TaskContext, graded: DeclarationReport, self: DeclarationReport | undefined, forward: ForwardComparison | undefined, timeMs: number): TaskOutcome {
+function scoredTask(
+  ctx: TaskContext,
+  graded: DeclarationReport,
+  self: DeclarationReport | undefined,
+  forward: ForwardComparison | undefined,
+  timeMs: number,
+): TaskOutcome {
   const { task } = ctx;
   const { slots, unknownKeys } = itemSlots(task.points, graded.tensors, !!task.reference);
   const items: ScoreItem[] = slots.map((slot) => {
     if (slot.key === 'forward' && slot.path === null) {
       const ok = !!forward?.match;
-      return { key: 'forward', score: ok ? slot.maxScore : 0, maxScore: slot.maxScore, status: ok ? 'pass' : 'fail', feedback: forwardFeedback(forward, task.reference?.forward), hints: [] };
+      return {
+        key: 'forward',
+        score: ok ? slot.maxScore : 0,
+        maxScore: slot.maxScore,
+        status: ok ? 'pass' : 'fail',
+        feedback: forwardFeedback(forward, task.reference?.forward),
+        hints: [],
+      };
     }
     const tensor = tensorFor(slot, graded.tensors);
     const ok = !!tensor && earns(tensor.status);

@@ -70,7 +70,12 @@ export function bundledWorkerScript(): string {
 }
 
 /** Compiles the assignment and runs its plan (every reference's own check) in a trusted child. */
-export async function loadPlan(assignmentFile: string, workDir: string, workerScript: string, signal?: AbortSignal): Promise<{ plan: AssignmentPlan; hash: string }> {
+export async function loadPlan(
+  assignmentFile: string,
+  workDir: string,
+  workerScript: string,
+  signal?: AbortSignal,
+): Promise<{ plan: AssignmentPlan; hash: string }> {
   const compiled = await compileModelFile(path.resolve(assignmentFile), { cacheDir: path.join(workDir, 'assignment') });
   if (!compiled.ok || !compiled.path) {
     const why = compiled.findings.map((f) => `${f.location ? `${f.location.file}:${f.location.start.line + 1}: ` : ''}${f.message}`).join('\n');

@@ -60,7 +60,11 @@ export function elementLabel(output: FlatOutput, flat: number): string {
   return `element ${flat}`;
 }
 
-export function compareForward(student: FlatOutput | { problem: string } | undefined, reference: FlatOutput, tol: { rtol: number; atol: number }): ForwardComparison {
+export function compareForward(
+  student: FlatOutput | { problem: string } | undefined,
+  reference: FlatOutput,
+  tol: { rtol: number; atol: number },
+): ForwardComparison {
   const base = { size: reference.values.length, rtol: tol.rtol, atol: tol.atol };
   if (!student || 'problem' in student) {
     return { ...base, match: false, mismatched: reference.values.length, margin: null, worst: null, problem: student ? student.problem : 'no forward output' };
@@ -70,7 +74,14 @@ export function compareForward(student: FlatOutput | { problem: string } | undef
     student.leaves.length === reference.leaves.length &&
     student.leaves.every((l, i) => l.shape.reduce((a, b) => a * b, 1) === reference.leaves[i].shape.reduce((a, b) => a * b, 1));
   if (!sameLayout) {
-    return { ...base, match: false, mismatched: reference.values.length, margin: null, worst: null, problem: `the output has the layout ${student.structure || 'empty'}, the reference's is ${reference.structure}` };
+    return {
+      ...base,
+      match: false,
+      mismatched: reference.values.length,
+      margin: null,
+      worst: null,
+      problem: `the output has the layout ${student.structure || 'empty'}, the reference's is ${reference.structure}`,
+    };
   }
   let mismatched = 0;
   let margin = 0;

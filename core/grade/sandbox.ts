@@ -132,7 +132,9 @@ export async function detectSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
   if (permissions) {
     const report = confined ?? (await probe(true, user));
-    const missing = Object.entries(report.denied).filter(([, denied]) => !denied).map(([name]) => name);
+    const missing = Object.entries(report.denied)
+      .filter(([, denied]) => !denied)
+      .map(([name]) => name);
     if (missing.length) throw new Error(`Node's permission model did not confine a test process (allowed: ${missing.join(', ')})`);
     notes.push('Node permission model: reads limited to the submission and the engine; no writes, no child processes');
   } else notes.push('Node permission model disabled (--no-permissions): submissions can read and write what their user can');

@@ -26,7 +26,11 @@ function namesOf(path: string, gradientKey: string | null): string[] {
  * The scored items of a task, given the tensors it checks (from the reference, or from the student's own
  * check without one). Returns unknown keys of the points table separately, so they can be reported.
  */
-export function itemSlots(points: TaskPoints, tensors: { path: string; gradientKey: string | null }[], forwardCompared: boolean): { slots: ItemSlot[]; unknownKeys: string[] } {
+export function itemSlots(
+  points: TaskPoints,
+  tensors: { path: string; gradientKey: string | null }[],
+  forwardCompared: boolean,
+): { slots: ItemSlot[]; unknownKeys: string[] } {
   if (typeof points === 'number') {
     if (!tensors.length) return { slots: [{ key: 'gradients', maxScore: points, path: null }], unknownKeys: [] };
     const share = points / tensors.length;
@@ -48,7 +52,11 @@ export function itemSlots(points: TaskPoints, tensors: { path: string; gradientK
 }
 
 /** The slots of a task that could not run at all: every point it was worth, each at zero. */
-export function slotsWithoutResults(points: TaskPoints, planned: { path: string; gradientKey: string | null }[] | undefined, forwardCompared: boolean): ItemSlot[] {
+export function slotsWithoutResults(
+  points: TaskPoints,
+  planned: { path: string; gradientKey: string | null }[] | undefined,
+  forwardCompared: boolean,
+): ItemSlot[] {
   if (planned) return itemSlots(points, planned, forwardCompared).slots;
   if (typeof points === 'number') return [{ key: 'gradients', maxScore: points, path: null }];
   return Object.entries(points).map(([key, maxScore]) => ({ key, maxScore, path: null }));

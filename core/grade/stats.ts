@@ -53,7 +53,14 @@ export function classStats(result: ClassResult): ClassStats {
   for (const student of result.students) {
     for (const task of student.tasks) {
       for (const d of task.denials ?? []) {
-        denials.push({ student: student.student, task: task.name, kind: d.kind, call: d.call, ...(d.resource ? { resource: d.resource } : {}), atImport: d.phase === 'load' });
+        denials.push({
+          student: student.student,
+          task: task.name,
+          kind: d.kind,
+          call: d.call,
+          ...(d.resource ? { resource: d.resource } : {}),
+          atImport: d.phase === 'load',
+        });
       }
       if (task.error) errors.set(task.error.code, (errors.get(task.error.code) ?? 0) + 1);
       for (const item of task.items) {

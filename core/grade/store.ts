@@ -13,7 +13,11 @@ import { writeFileAtomic } from '../util/files';
  * had to change gets a hash of the original, so 'a b' and 'a_b' do not share a folder.
  */
 export function safeName(student: string): string {
-  const cleaned = student.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^\.+/, '_').slice(0, 120) || '_';
+  const cleaned =
+    student
+      .replace(/[^A-Za-z0-9._@-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 120) || '_';
   if (cleaned === student) return student;
   return `${cleaned}-${createHash('sha256').update(student).digest('hex').slice(0, 8)}`;
 }

@@ -92,7 +92,10 @@ export function locateTaskFile(submission: Submission, relative: string, files: 
   }
   if (candidates.length > 1) {
     const shown = candidates.map((c) => path.relative(submission.dir, c)).join(', ');
-    return { ok: false, message: `${relative} was not found at the top of the submission, and there are several files named ${name} (${shown}); submit one ${relative}` };
+    return {
+      ok: false,
+      message: `${relative} was not found at the top of the submission, and there are several files named ${name} (${shown}); submit one ${relative}`,
+    };
   }
   return { ok: false, message: `the submission has no ${relative}` };
 }

@@ -29,9 +29,7 @@ export function gradedAgainstReference(reference: RawCheck, planned: PlannedTens
       return null;
     }
     const valid =
-      Array.isArray(claim.analytic) &&
-      claim.analytic.length === k &&
-      claim.analytic.every((a) => a instanceof Float64Array && a.length === tensor.size);
+      Array.isArray(claim.analytic) && claim.analytic.length === k && claim.analytic.every((a) => a instanceof Float64Array && a.length === tensor.size);
     if (!valid) {
       problems.set(t, `the gradient for '${tensor.path}' did not come back as ${k} arrays of ${tensor.size} numbers`);
       return null;

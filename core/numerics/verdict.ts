@@ -102,7 +102,8 @@ export const ANALYTIC_ROUNDOFF = 1e3;
  */
 export function judgeDirection(s: DirectionSample, scale: number, tol: Tolerance, eps: number): DirectionJudgement {
   const noise = tol.c * s.errEst + SIGN_SUM_Z * (ANALYTIC_ROUNDOFF * eps * s.l2 + tol.floor * scale * s.u2);
-  if (!Number.isFinite(s.analytic) || !Number.isFinite(s.numeric)) return { state: s.kink || Number.isFinite(s.analytic) ? 'kink' : 'fail', tolerance: noise, margin: Infinity };
+  if (!Number.isFinite(s.analytic) || !Number.isFinite(s.numeric))
+    return { state: s.kink || Number.isFinite(s.analytic) ? 'kink' : 'fail', tolerance: noise, margin: Infinity };
   const diff = Math.abs(s.analytic - s.numeric);
   const margin = noise > 0 ? diff / noise : diff > 0 ? Infinity : 0;
   // A pass must have been able to see a bug: the tolerance resolves one element off by 0.1%, or element errors

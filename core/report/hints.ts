@@ -284,7 +284,17 @@ export function computeHints(input: HintInput): Hint[] {
   if (nonfinite) return [nonfinite];
   if (!input.failed.some(Boolean)) return [];
   // Where-patterns (border, rows) come before 'zero': zeros confined to the border are a padding bug.
-  const rules = [scaleHint, transposeHint, regularizationHint, borderHint, (i: HintInput) => lineHint(i, 'rows'), (i: HintInput) => lineHint(i, 'columns'), zeroHint, fewHint, smallRelativeHint];
+  const rules = [
+    scaleHint,
+    transposeHint,
+    regularizationHint,
+    borderHint,
+    (i: HintInput) => lineHint(i, 'rows'),
+    (i: HintInput) => lineHint(i, 'columns'),
+    zeroHint,
+    fewHint,
+    smallRelativeHint,
+  ];
   const hints: Hint[] = [];
   for (const rule of rules) {
     const h = rule(input);

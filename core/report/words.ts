@@ -73,7 +73,9 @@ export function describeTensorProblem(t: TensorResult, options: { hintsFirst?: b
     parts.push(`${name} is wrong ${how}`);
     if (t.worst && t.worst.state !== 'pass') parts.push(`worst ${describeElement(t.worst)}`);
   } else if (t.status === 'warn') {
-    parts.push(`${name}: ${t.kinks} element${t.kinks > 1 ? 's' : ''} at a kink, where the analytic value lies between the one-sided slopes (a valid subgradient)`);
+    parts.push(
+      `${name}: ${t.kinks} element${t.kinks > 1 ? 's' : ''} at a kink, where the analytic value lies between the one-sided slopes (a valid subgradient)`,
+    );
   } else {
     parts.push(`${name} matches (max rel. err ${formatError(t.maxRelErr)})`);
   }

@@ -197,7 +197,8 @@ function localSources(entry: string, inputs: string[], workingDir: string): stri
 
 function failureFindings(error: unknown, workingDir: string, sources: Map<string, string> = new Map()): Finding[] {
   const errors = (error as Partial<BuildFailure> | undefined)?.errors;
-  if (Array.isArray(errors) && errors.length) return errors.map((message: Message) => withBraceHint(compileFinding(message, workingDir), (file) => sources.get(file) ?? readText(file)));
+  if (Array.isArray(errors) && errors.length)
+    return errors.map((message: Message) => withBraceHint(compileFinding(message, workingDir), (file) => sources.get(file) ?? readText(file)));
   const reason = error instanceof Error ? error.message : String(error);
   return [plainCompileFinding(`Could not compile: ${reason}`)];
 }

@@ -45,7 +45,12 @@ function record(module: string, name: string, e: unknown, args: unknown[]): void
   if (recorded.length >= MAX_RECORDED) return;
   const resource = (e as { resource?: unknown }).resource ?? (typeof args[0] === 'string' ? args[0] : args[0] instanceof URL ? args[0].pathname : undefined);
   const phase = phaseOf();
-  recorded.push({ kind: kindOf(module, name, e), call: `${module === 'child_process' ? 'child_process' : module}.${name}`, ...(typeof resource === 'string' ? { resource } : {}), ...(phase ? { phase } : {}) });
+  recorded.push({
+    kind: kindOf(module, name, e),
+    call: `${module === 'child_process' ? 'child_process' : module}.${name}`,
+    ...(typeof resource === 'string' ? { resource } : {}),
+    ...(phase ? { phase } : {}),
+  });
 }
 
 function wrap(target: Record<string, unknown>, module: string): void {

@@ -156,8 +156,7 @@ export class WorkerPool {
       const free = this.slots.filter((slot) => !slot.active);
       if (!free.length) return;
       const warm = free.filter((slot) => slot.worker?.isAlive);
-      const slot =
-        warm.find((s) => job.request.bundlePath !== undefined && s.worker?.hasLoaded(job.request.bundlePath)) ?? warm[0] ?? free[0];
+      const slot = warm.find((s) => job.request.bundlePath !== undefined && s.worker?.hasLoaded(job.request.bundlePath)) ?? warm[0] ?? free[0];
       this.queue.shift();
       void this.start(slot, job);
     }
@@ -214,12 +213,7 @@ export class WorkerPool {
     const worker = new WorkerProcess({
       script,
       execPath: this.options.execPath ?? process.execPath,
-      execArgv: [
-        '--enable-source-maps',
-        `--max-old-space-size=${this.memoryLimitMb}`,
-        ...loaderFlags(script),
-        ...(this.options.execArgv ?? []),
-      ],
+      execArgv: ['--enable-source-maps', `--max-old-space-size=${this.memoryLimitMb}`, ...loaderFlags(script), ...(this.options.execArgv ?? [])],
       env,
       cwd: this.options.cwd,
       uid: this.options.uid,

@@ -37,8 +37,16 @@ function nnCostFunction(nnParams: number[], X: number[][], y: number[], lambda: 
     z2,
     (g, z) => g * sigmoid(z) * (1 - sigmoid(z)),
   );
-  const Theta1Grad = zip(map(matmul(transpose(d2), a1), (g) => g / m), Theta1, (g, t) => g + (lambda / m) * t);
-  const Theta2Grad = zip(map(matmul(transpose(d3), a2), (g) => g / m), Theta2, (g, t) => g + (lambda / m) * t);
+  const Theta1Grad = zip(
+    map(matmul(transpose(d2), a1), (g) => g / m),
+    Theta1,
+    (g, t) => g + (lambda / m) * t,
+  );
+  const Theta2Grad = zip(
+    map(matmul(transpose(d3), a2), (g) => g / m),
+    Theta2,
+    (g, t) => g + (lambda / m) * t,
+  );
   return [J, unroll(Theta1Grad, Theta2Grad)];
 }
 

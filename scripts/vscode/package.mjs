@@ -61,10 +61,26 @@ try {
   delete manifest.scripts;
   delete manifest.devDependencies;
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  for (const part of ['.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'extension/media/icon.png', 'dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/types', 'dist/node_modules']) {
+  for (const part of [
+    '.vscodeignore',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'extension/media/icon.png',
+    'dist/extension.js',
+    'dist/worker.js',
+    'dist/webview.js',
+    'dist/webview.css',
+    'dist/types',
+    'dist/node_modules',
+  ]) {
     if (existsSync(join(root, part))) cpSync(join(root, part), join(stage, part), { recursive: true });
   }
-  const vsce = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '-o', join(root, 'dist', 'gradlens.vsix')], { cwd: stage, stdio: 'inherit' });
+  const vsce = spawnSync(
+    process.execPath,
+    [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--target', target, '-o', join(root, 'dist', 'gradlens.vsix')],
+    { cwd: stage, stdio: 'inherit' },
+  );
   if (vsce.status !== 0) process.exit(vsce.status ?? 1);
 } finally {
   rmSync(stage, { recursive: true, force: true });

@@ -65,7 +65,10 @@ async function assertPainted(page: Page, theme: string): Promise<void> {
   assert.ok(kink.length > 1, `${theme}: kink blocks are hatched`);
   assert.ok(!kink.some((c) => open.some((o) => key(o) === key(c))), `${theme}: a kink block differs from a failing one`);
   const unreached = await cellPixels(page, W, ...UNREACHED_TILE);
-  assert.ok(!unreached.some((c) => pass.some((p) => key(p) === key(c)) || open.some((o) => key(o) === key(c))), `${theme}: unreached blocks have their own look`);
+  assert.ok(
+    !unreached.some((c) => pass.some((p) => key(p) === key(c)) || open.some((o) => key(o) === key(c))),
+    `${theme}: unreached blocks have their own look`,
+  );
 }
 
 describe('a 1,000,000-element tensor checked by blocks', () => {
@@ -82,10 +85,12 @@ describe('a 1,000,000-element tensor checked by blocks', () => {
     assert.match(caption, /1000×1000 in tiles of 16×16 elements, each showing its worst element or block/);
     assert.match(caption, /16 of 1,000,000 elements were compared one by one; the other cells are hatched/);
     await assertPainted(page, 'light');
-    assert.deepEqual(
-      await page.locator('.gl-legend-special li').evaluateAll((l) => l.map((e) => e.getAttribute('data-state'))),
-      ['block-fail', 'block-kink', 'block-pass', 'unchecked'],
-    );
+    assert.deepEqual(await page.locator('.gl-legend-special li').evaluateAll((l) => l.map((e) => e.getAttribute('data-state'))), [
+      'block-fail',
+      'block-kink',
+      'block-pass',
+      'unchecked',
+    ]);
 
     // Tooltips: a tile of the failing block names it; the failing element's tile counts the failure.
     const open = await hoverCell(page, W, ...OPEN_TILE);

@@ -15,7 +15,15 @@ export const RESULTS = join(ROOT, 'test-results');
 export const ORIGIN = 'https://gradlens.test';
 
 const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function requireBuild(): void {
   if (!existsSync(join(DIST, 'webview.js')) || !existsSync(join(DIST, 'webview.css'))) {
@@ -203,7 +211,12 @@ export function screenshotPath(name: string): string {
  * The colour a pass/fail cell of `report` should have, from the page's current theme ramps (what the legend shows):
  * failing cells on the fail ramp over the declaration's failing elements.
  */
-export async function expectedColor(page: Page, relErr: number | null, failing: boolean, report: Pick<DeclarationReport, 'tensors' | 'tolerance'>): Promise<[number, number, number]> {
+export async function expectedColor(
+  page: Page,
+  relErr: number | null,
+  failing: boolean,
+  report: Pick<DeclarationReport, 'tensors' | 'tolerance'>,
+): Promise<[number, number, number]> {
   const { failRange, parseColor, rampColor, scalePosition } = await import('../../webview/scale');
   const rtol = report.tolerance.rtol;
   const css = await page.evaluate(() => {

@@ -47,9 +47,16 @@ after(async () => {
 });
 
 async function grids(page: Page): Promise<Record<string, string>> {
-  return page.locator('figure.gl-heatmap canvas').evaluateAll((cs) =>
-    Object.fromEntries(cs.map((c) => [`${c.closest('article')!.getAttribute('data-name')}/${c.closest('figure')!.getAttribute('data-tensor')}`, `${c.getAttribute('data-kind')} ${c.getAttribute('data-grid')}`])),
-  );
+  return page
+    .locator('figure.gl-heatmap canvas')
+    .evaluateAll((cs) =>
+      Object.fromEntries(
+        cs.map((c) => [
+          `${c.closest('article')!.getAttribute('data-name')}/${c.closest('figure')!.getAttribute('data-tensor')}`,
+          `${c.getAttribute('data-kind')} ${c.getAttribute('data-grid')}`,
+        ]),
+      ),
+    );
 }
 
 describe('standalone HTML report', () => {
@@ -90,7 +97,10 @@ describe('standalone HTML report', () => {
       await show(w.page, d);
       Object.assign(inWebview, await grids(w.page));
       if (d.name === 'mlpTransposed') {
-        for (const [x, y] of [[1, 0], [3, 3]]) {
+        for (const [x, y] of [
+          [1, 0],
+          [3, 3],
+        ]) {
           const a = await cellColor(w.page, 'fc2.W', x, y);
           const b = await cellColor(page, 'mlpTransposed/fc2.W', x, y);
           assert.ok(near(a, b, 1), `fc2.W ${x},${y}: webview ${a}, report ${b}`);

@@ -52,20 +52,24 @@ describe('heatmap webview', () => {
     const report = fixture('passing-model');
     await show(page, report);
     assert.deepEqual(await page.locator('section.gl-layer').evaluateAll((s) => s.map((e) => e.getAttribute('data-group'))), ['fc1', 'fc2']);
-    assert.deepEqual(
-      await page.locator('section[data-group="fc1"] figure.gl-heatmap').evaluateAll((f) => f.map((e) => e.getAttribute('data-tensor'))),
-      ['fc1.W', 'fc1.b'],
-    );
+    assert.deepEqual(await page.locator('section[data-group="fc1"] figure.gl-heatmap').evaluateAll((f) => f.map((e) => e.getAttribute('data-tensor'))), [
+      'fc1.W',
+      'fc1.b',
+    ]);
     assert.equal(await heatmapCanvas(page, 'fc1.W').getAttribute('data-grid'), '16x8');
     assert.equal(await heatmapCanvas(page, 'fc1.b').getAttribute('data-grid'), '16x1');
     assert.equal(await heatmapCanvas(page, 'fc1.W').getAttribute('data-kind'), 'elements');
-    assert.match(await page.locator('.gl-legend canvas').getAttribute('aria-label') ?? '', /rtol 1e-6/);
+    assert.match((await page.locator('.gl-legend canvas').getAttribute('aria-label')) ?? '', /rtol 1e-6/);
     assert.equal(await page.locator('.gl-legend-special li').count(), 0, 'no special states, no swatches');
-    assert.match(await page.locator('.gl-bars-box').getAttribute('aria-label') ?? '', /per layer: fc1: .*; fc2: /);
+    assert.match((await page.locator('.gl-bars-box').getAttribute('aria-label')) ?? '', /per layer: fc1: .*; fc2: /);
     assert.match(await page.locator('.gl-badge').first().innerText(), /pass/i);
     assert.match(await page.locator('.gl-cost').innerText(), /forward passes .* 2 workers/);
     // Every cell is coloured by its relative error on the pass ramp.
-    for (const [x, y] of [[0, 0], [5, 3], [15, 7]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [5, 3],
+      [15, 7],
+    ]) {
       const row = elementRow(report, 'fc1.W', y * 16 + x);
       const t = report.tensors[0];
       const want = await expectedColor(page, t.elements!.relErr[row], false, report);
@@ -94,7 +98,8 @@ describe('heatmap webview', () => {
     assert.match(text, /fc2\.W\[0, 1\] — FAILS/);
     assert.ok(text.includes(`analytic   ${formatValue(t.elements!.analytic[row])}`), text);
     assert.ok(text.includes(`numeric    ${formatValue(t.elements!.numeric[row])}`), text);
-    for (const label of ['rel. error', 'abs. error', 'error est.', 'flat index 1', 'Click or press Enter to go to mlp-transposed.ts:36']) assert.ok(text.includes(label), label);
+    for (const label of ['rel. error', 'abs. error', 'error est.', 'flat index 1', 'Click or press Enter to go to mlp-transposed.ts:36'])
+      assert.ok(text.includes(label), label);
     // The picture in the docs: the whole view with a failing cell's tooltip open (`npm run screenshots` copies it
     // from test-results/ to docs/images/).
     await page.setViewportSize({ width: 1000, height: 1120 });
@@ -191,7 +196,8 @@ describe('heatmap webview', () => {
         (el, { area, grid, x, y }) => {
           const [left, top, width, height] = area!.split(',').map(Number);
           const [cols, rows] = grid!.split('x').map(Number);
-          const w = width / cols, h = height / rows;
+          const w = width / cols,
+            h = height / rows;
           const ctx = (el as HTMLCanvasElement).getContext('2d')!;
           const out: string[] = [];
           for (let i = 2; i < w - 3; i++) {
@@ -210,13 +216,21 @@ describe('heatmap webview', () => {
     const kink = await sample(4, 3);
     const pass = await sample(5, 5);
     assert.equal(pass.length, 1, 'a passing cell is a solid colour');
-    for (const [name, colours] of [['NaN', nan], ['unchecked', unchecked], ['kink', kink]] as const) {
+    for (const [name, colours] of [
+      ['NaN', nan],
+      ['unchecked', unchecked],
+      ['kink', kink],
+    ] as const) {
       assert.ok(colours.length > 1, `${name} cells are patterned, not solid`);
       assert.ok(!colours.includes(pass[0]), `${name} differs from a passing cell`);
     }
     const main = (c: string[]) => c.slice().sort()[0];
     assert.notEqual(main(nan), main(kink));
-    assert.deepEqual(await page.locator('.gl-legend-special li').evaluateAll((l) => l.map((e) => e.getAttribute('data-state'))), ['kink', 'nonfinite', 'unchecked']);
+    assert.deepEqual(await page.locator('.gl-legend-special li').evaluateAll((l) => l.map((e) => e.getAttribute('data-state'))), [
+      'kink',
+      'nonfinite',
+      'unchecked',
+    ]);
     assert.match(await hoverCell(page, 'x', 3, 1), /x\[1, 3\] — NaN or Infinity[\s\S]*analytic +NaN\/Inf/);
     assert.match(await page.locator('.gl-findings').innerText(), /ERROR\s+grad returned NaN/i);
     await assertClean(page, errors);
@@ -335,7 +349,7 @@ describe('heatmap webview', () => {
     assert.equal(await page.locator('figure[data-tensor="v.W"] tbody tr.gl-fail').count(), 4);
     assert.equal(await page.locator('figure[data-tensor="q.W"] tbody tr.gl-pass').count(), 2);
     assert.equal(await page.locator('.gl-legend').count(), 0, 'no element colours to explain');
-    assert.match(await page.locator('.gl-bars-box').getAttribute('aria-label') ?? '', /v: .*\(fails\)/);
+    assert.match((await page.locator('.gl-bars-box').getAttribute('aria-label')) ?? '', /v: .*\(fails\)/);
     await assertClean(page, errors);
     await page.close();
   });
@@ -372,7 +386,13 @@ describe('heatmap webview', () => {
     await page.close();
     // A zoomed tile comes back zoomed.
     const large = fixture('large-tensor');
-    const state: ViewState = { v: PROTOCOL_VERSION, key: { file: large.file, name: large.name }, report: large, outdated: true, drill: { tensor: 'proj.W', x: 8, y: 30 } };
+    const state: ViewState = {
+      v: PROTOCOL_VERSION,
+      key: { file: large.file, name: large.name },
+      report: large,
+      outdated: true,
+      drill: { tensor: 'proj.W', x: 8, y: 30 },
+    };
     const again = await openWebview(context, state);
     await again.page.waitForSelector('article.gl-declaration[data-name="bigLinear"]');
     assert.equal(await heatmapCanvas(again.page, 'proj.W').getAttribute('data-kind'), 'elements');

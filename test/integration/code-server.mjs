@@ -54,9 +54,13 @@ export function prepareProfile({ codeServer, scratch, vsix, settings = {} }) {
     ),
   );
   if (vsix) {
-    const result = spawnSync(process.execPath, [join(codeServer, 'out/node/entry.js'), '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(codeServer, 'out/node/entry.js'), '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (result.status !== 0) throw new Error(`installing ${vsix} failed:\n${result.stdout}\n${result.stderr}`);
   }
   return { userData, extensions };
@@ -68,11 +72,16 @@ export async function startCodeServer({ codeServer, scratch, folder, userData, e
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     join(codeServer, 'out/node/entry.js'),
-    '--config', config,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userData,
-    '--extensions-dir', extensions,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -83,7 +92,8 @@ export async function startCodeServer({ codeServer, scratch, folder, userData, e
   const childEnv = { ...process.env, ...env };
   // Variables of an enclosing VS Code (when the runner is started from its terminal) confuse the server.
   // VSCODE_TEST_* (test-cli's options for its runner) must reach the extension host.
-  for (const key of Object.keys(childEnv)) if ((key.startsWith('VSCODE_') && !key.startsWith('VSCODE_TEST_')) || key === 'ELECTRON_RUN_AS_NODE') delete childEnv[key];
+  for (const key of Object.keys(childEnv))
+    if ((key.startsWith('VSCODE_') && !key.startsWith('VSCODE_TEST_')) || key === 'ELECTRON_RUN_AS_NODE') delete childEnv[key];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk) => {

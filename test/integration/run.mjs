@@ -19,7 +19,10 @@ import { runSuite, signalPaths } from './workbench.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const skipPackage = args.includes('--no-package');
 /** --grep=<text>: only the tests whose full title contains it (mocha's grep). */
 const grep = args.find((a) => a.startsWith('--grep='))?.slice('--grep='.length);
@@ -53,7 +56,22 @@ function makeWorkspace(scratch, multiRoot) {
   cpSync(join(root, 'examples'), examples, { recursive: true });
   writeFileSync(
     join(examples, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, skipLibCheck: true, noEmit: true, paths: { gradlens: [join(root, 'core/index.ts')] } }, include: ['./**/*.ts'] }, null, 2),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          strict: true,
+          skipLibCheck: true,
+          noEmit: true,
+          paths: { gradlens: [join(root, 'core/index.ts')] },
+        },
+        include: ['./**/*.ts'],
+      },
+      null,
+      2,
+    ),
   );
   if (!multiRoot) return { folder: examples, open: examples };
   // A second root with a model file of its own, to check that lenses and checks work in every folder.

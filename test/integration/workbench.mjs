@@ -10,9 +10,25 @@ import { format } from 'node:util';
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const { chromium } = await import('playwright-core');
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 /** Console noise of a workbench without internet (marketplace, telemetry, web workers' warnings). */
-const NOISE = [/open-vsx/, /vsda/, /Failed to load resource/, /ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/, /marketplace/i, /\[Extension Host\] (debugger|Debugger)/];
+const NOISE = [
+  /open-vsx/,
+  /vsda/,
+  /Failed to load resource/,
+  /ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/,
+  /marketplace/i,
+  /\[Extension Host\] (debugger|Debugger)/,
+];
 
 /**
  * Runs one suite. Resolves with the exit code the workbench reported (0: every test passed), or 1 on a

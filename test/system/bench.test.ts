@@ -126,7 +126,10 @@ describe('bench MLP library: activations and injected bugs', () => {
   test('seededIndex is in range, deterministic, and spread out', () => {
     const picks = Array.from({ length: 50 }, (_, seed) => seededIndex(seed, 1000));
     assert.ok(picks.every((i) => Number.isInteger(i) && i >= 0 && i < 1000));
-    assert.deepEqual(picks, Array.from({ length: 50 }, (_, seed) => seededIndex(seed, 1000)));
+    assert.deepEqual(
+      picks,
+      Array.from({ length: 50 }, (_, seed) => seededIndex(seed, 1000)),
+    );
     assert.ok(new Set(picks).size > 40);
     // The index bench/torch_gradcheck.py reproduces (seeded_index(1258, 784 * 1258)).
     assert.equal(seededIndex(1258, 784 * 1258), 294169);
@@ -164,7 +167,10 @@ describe('bench large models', () => {
       assert.ok(Number.isInteger(bug.flat) && bug.flat >= 0 && bug.flat < D * H);
       assert.equal(large.tensor, 'fc1.W');
 
-      const grad = (d: Declaration, i: number) => (d as Extract<Declaration, { kind: 'model' }>).grad!(inputs[i].params as never, inputs[i].data as never, undefined as never) as ReturnType<typeof mlpGrad>;
+      const grad = (d: Declaration, i: number) =>
+        (d as Extract<Declaration, { kind: 'model' }>).grad!(inputs[i].params as never, inputs[i].data as never, undefined as never) as ReturnType<
+          typeof mlpGrad
+        >;
       const [ok, element, noL2] = decls.map(grad);
       const dW = (g: ReturnType<typeof mlpGrad>) => g.fc1.W.data;
       // One element × 1.01, nothing else.
@@ -310,7 +316,10 @@ describe('bench large-model report', () => {
     assert.match(table[3], /fc1\.W\[7\] × 1\.01 .*\| located/);
     const targets = renderLargeTargets([good]);
     assert.equal(targets.length, 3);
-    assert.ok(targets.every((t) => /: met — /.test(t)), targets.join('\n'));
+    assert.ok(
+      targets.every((t) => /: met — /.test(t)),
+      targets.join('\n'),
+    );
   });
 
   test('a time-out, a thrown check and a missed location are shown, and miss their targets', () => {
@@ -333,11 +342,18 @@ describe('bench large-model report', () => {
     assert.match(table, /\*\*not located\*\* \(worst at 8/);
     assert.match(table, /no report came back/);
     const targets = renderLargeTargets([bad]);
-    assert.ok(targets.every((t) => /: \*\*missed\*\* — /.test(t)), targets.join('\n'));
+    assert.ok(
+      targets.every((t) => /: \*\*missed\*\* — /.test(t)),
+      targets.join('\n'),
+    );
   });
 
   test('without engine runs the table says why', () => {
-    const skipped: LargeResult = { ...fakeLarge({ correct: fakeRun('pass'), element: fakeRun('fail'), layer: fakeRun('fail') }), variants: undefined, skipped: 'no engine runs (--no-engine)' };
+    const skipped: LargeResult = {
+      ...fakeLarge({ correct: fakeRun('pass'), element: fakeRun('fail'), layer: fakeRun('fail') }),
+      variants: undefined,
+      skipped: 'no engine runs (--no-engine)',
+    };
     assert.match(renderLargeTable([skipped]), /not run \(no engine runs \(--no-engine\)\)/);
     assert.match(renderLargeTargets([skipped])[0], /not measured/);
   });

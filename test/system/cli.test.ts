@@ -73,7 +73,10 @@ test('--json prints the versioned run report; --junit and --html write files', (
 test('folders and globs are expanded to files with declarations; --only and --mode apply', () => {
   const r = gradlens(['check', 'examples/*.ts', '--only', 'relu', '--mode', 'full', '--json']);
   const run = JSON.parse(r.out);
-  assert.deepEqual(run.declarations.map((d: { name: string }) => d.name), ['relu']);
+  assert.deepEqual(
+    run.declarations.map((d: { name: string }) => d.name),
+    ['relu'],
+  );
   assert.equal(run.declarations[0].mode, 'full');
   const dir = gradlens(['check', 'examples', '--json']);
   const all = JSON.parse(dir.out);
@@ -133,14 +136,18 @@ test('more running declarations than fit are counted', () => {
 });
 
 const plain = palette(false);
-const directionsOnly = (overrides = {}) => tensor({ method: 'directions', checked: 0, maxRelErr: null, maxAbsErr: null, margin: 0.021, directions: [], ...overrides });
+const directionsOnly = (overrides = {}) =>
+  tensor({ method: 'directions', checked: 0, maxRelErr: null, maxAbsErr: null, margin: 0.021, directions: [], ...overrides });
 
 test('a tensor checked only along directions says so instead of a relative error', () => {
   const out = formatDeclaration(report({ tensors: [directionsOnly()] }), plain, '/ws', true);
   assert.match(out, /✓ dW +\[3×4\] directions only · worst direction at 2\.1% of its tolerance/);
   assert.doesNotMatch(out, /max rel\. err n\/a/);
   const direction = { scope: 'W', analytic: 1, numeric: 2, errEst: 1e-9, tolerance: 1e-6, margin: 35, pass: false, state: 'fail' as const };
-  const wrong = report({ status: 'fail', tensors: [directionsOnly({ status: 'fail', margin: 35, directions: [direction, { ...direction, margin: 0.1, pass: true, state: 'pass' as const }] })] });
+  const wrong = report({
+    status: 'fail',
+    tensors: [directionsOnly({ status: 'fail', margin: 35, directions: [direction, { ...direction, margin: 0.1, pass: true, state: 'pass' as const }] })],
+  });
   const text = formatDeclaration(wrong, plain, '/ws');
   assert.match(text, /✗ dW +\[3×4\] directions only · worst direction at 35× its tolerance \(2 directions\)/);
   assert.match(text, /wrong along 1 of 2 random directions; no element compared/);
@@ -154,7 +161,11 @@ test('what a check did not get to is said, and a partial result is marked', () =
   const out = formatDeclaration(partial, plain, '/ws');
   assert.match(out.split('\n')[0], /all gradients match \(partial: the check stopped early\)$/);
   assert.match(out, /\n +12 failing blocks \(3,000 elements\) not narrowed: time limit reached/, 'a partial pass still lists its tensors');
-  assert.doesNotMatch(formatDeclaration(report({ partial: true, summary: 'partial: 2 of 3 gradients checked' }), plain, '/ws').split('\n')[0], /stopped early/, 'not said twice');
+  assert.doesNotMatch(
+    formatDeclaration(report({ partial: true, summary: 'partial: 2 of 3 gradients checked' }), plain, '/ws').split('\n')[0],
+    /stopped early/,
+    'not said twice',
+  );
 });
 
 test('a search over blocks that found wrong elements says how many blocks failed', () => {

@@ -28,7 +28,10 @@ test('a check that reaches its time limit keeps what it measured and says what w
   assert.equal(report.status, 'fail', report.summary);
   assert.ok(t.failing > 0 && t.checked < 2000, `checked ${t.checked}`);
   assert.ok(t.unchecked && t.unchecked.elements > 0);
-  assert.ok(t.hints.some((h) => h.code === 'scaled'), JSON.stringify(t.hints));
+  assert.ok(
+    t.hints.some((h) => h.code === 'scaled'),
+    JSON.stringify(t.hints),
+  );
 });
 
 test('a check killed at the time limit after some evaluations is partial, not an "infinite loop"', async () => {

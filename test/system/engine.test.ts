@@ -29,20 +29,29 @@ test('an infinite loop is stopped at the time limit and named by phase', async (
 test('a memory bomb of typed arrays is stopped at the memory limit', async () => {
   const r = await only('eatsMemory', 30_000);
   assert.equal(r.status, 'error');
-  assert.ok(r.findings.some((x) => x.code === 'memory'), r.summary);
+  assert.ok(
+    r.findings.some((x) => x.code === 'memory'),
+    r.summary,
+  );
   assert.match(r.summary, /400 MiB/);
 });
 
 test('memory on its way past the limit is reported as memory even when the time limit comes first', async () => {
   const r = await only('growsMemory', 3000);
   assert.equal(r.status, 'error');
-  assert.ok(r.findings.some((x) => x.code === 'memory'), r.summary);
+  assert.ok(
+    r.findings.some((x) => x.code === 'memory'),
+    r.summary,
+  );
 });
 
 test('process.exit and process.kill become findings; the engine keeps serving', async () => {
   const exits = await only('exits');
   assert.equal(exits.status, 'error');
-  assert.ok(exits.findings.some((x) => x.code === 'exited'), exits.summary);
+  assert.ok(
+    exits.findings.some((x) => x.code === 'exited'),
+    exits.summary,
+  );
   assert.match(exits.summary, /process\.exit\(3\)/);
   const kills = await only('killsParent');
   assert.equal(kills.status, 'error');
@@ -66,7 +75,10 @@ test('a file that throws on load, and a syntax error, are file-level findings at
 test('unsaved text is checked instead of the file on disk, and dependencies are listed', async () => {
   const file = path.join(fixtures, 'two-declarations.ts');
   const onDisk = await engine.checkFile({ file });
-  assert.deepEqual(onDisk.declarations.map((d) => d.status), ['pass', 'pass']);
+  assert.deepEqual(
+    onDisk.declarations.map((d) => d.status),
+    ['pass', 'pass'],
+  );
   assert.ok(onDisk.dependencies.includes(path.join(fixtures, 'helpers/cube.ts')));
   const edited = (await import('node:fs')).readFileSync(file, 'utf8').replace('g * s.data[i % 7]), s: ds', 'g * s.data[i % 7]), s: ds.map((v) => 2 * v)');
   const buffer = await engine.checkFile({ file, text: edited });

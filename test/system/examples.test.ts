@@ -24,7 +24,11 @@ after(() => engine.dispose());
 function compare(file: string, report: DeclarationReport, want: Expected, strictStatus = true): void {
   const where = `${file}#${report.name} (${report.summary})`;
   if (strictStatus) assert.equal(report.status, want.status, where);
-  for (const code of want.findings ?? []) assert.ok(report.findings.some((f) => f.code === code), `${where}: finding ${code}`);
+  for (const code of want.findings ?? [])
+    assert.ok(
+      report.findings.some((f) => f.code === code),
+      `${where}: finding ${code}`,
+    );
   for (const [tensorPath, t] of Object.entries(want.tensors ?? {})) {
     const got = report.tensors.find((x) => x.path === tensorPath);
     assert.ok(got, `${where}: tensor ${tensorPath}`);

@@ -31,9 +31,10 @@ before(async () => {
 
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-test('the zip has Gradescope\'s two scripts at its root, executable, and everything they need', () => {
+test("the zip has Gradescope's two scripts at its root, executable, and everything they need", () => {
   const byName = new Map(entries.map((e) => [e.name, e.mode]));
-  for (const name of ['setup.sh', 'run_autograder', 'assignment.js', 'package.json', 'gradlens/cli.js', 'gradlens/worker.js']) assert.ok(byName.has(name), name);
+  for (const name of ['setup.sh', 'run_autograder', 'assignment.js', 'package.json', 'gradlens/cli.js', 'gradlens/worker.js'])
+    assert.ok(byName.has(name), name);
   assert.equal(byName.get('setup.sh'), 0o755);
   assert.equal(byName.get('run_autograder'), 0o755);
   const manifest = JSON.parse(readFileSync(path.join(root, 'source', 'package.json'), 'utf8'));
@@ -41,7 +42,11 @@ test('the zip has Gradescope\'s two scripts at its root, executable, and everyth
   assert.match(readFileSync(path.join(root, 'source', 'setup.sh'), 'utf8'), /nodejs\.org\/dist\/v\$\{NODE_VERSION\}/);
 });
 
-function grade(student: string): { status: number | null; results: { score: number; tests: { name: string; score: number; max_score: number; status: string; output: string }[] }; stdout: string } {
+function grade(student: string): {
+  status: number | null;
+  results: { score: number; tests: { name: string; score: number; max_score: number; status: string; output: string }[] };
+  stdout: string;
+} {
   rmSync(path.join(root, 'submission'), { recursive: true, force: true });
   rmSync(path.join(root, 'results'), { recursive: true, force: true });
   cpSync(path.join(SUBMISSIONS, student), path.join(root, 'submission'), { recursive: true });

@@ -86,7 +86,12 @@ describe('scores', () => {
   test('partial credit per gradient: a wrong db costs only its point', () => {
     assert.deepEqual(
       task('peggy', 'Affine layer').items.map((i) => [i.key, i.score]),
-      [['dx', 2], ['dW', 2], ['db', 0], ['forward', 1]],
+      [
+        ['dx', 2],
+        ['dW', 2],
+        ['db', 0],
+        ['forward', 1],
+      ],
     );
     assert.match(item('peggy', 'Affine layer', 'db').feedback, /db \(wrong\): db is wrong in \d+ of 3/);
   });
@@ -188,7 +193,10 @@ describe('outputs', () => {
     }
     const dW = results.tests.find((t: { name: string }) => t.name === 'Affine layer: dW');
     assert.deepEqual([dW.score, dW.max_score, dW.status], [0, 2, 'failed']);
-    assert.equal(results.tests.reduce((a: number, t: { score: number }) => a + t.score, 0), results.score);
+    assert.equal(
+      results.tests.reduce((a: number, t: { score: number }) => a + t.score, 0),
+      results.score,
+    );
   });
 
   test('the gradebook has a row per student and a column per gradient', () => {
@@ -243,7 +251,14 @@ describe('resuming', () => {
   });
 
   test('grading some students again keeps everyone in the class files', async () => {
-    const some = await gradeClass({ assignment: ASSIGNMENT, submissions: await listSubmissions(SUBMISSIONS), only: ['bob'], regrade: true, outDir: out, workerScript: worker });
+    const some = await gradeClass({
+      assignment: ASSIGNMENT,
+      submissions: await listSubmissions(SUBMISSIONS),
+      only: ['bob'],
+      regrade: true,
+      outDir: out,
+      workerScript: worker,
+    });
     assert.deepEqual([some.graded, some.reused], [1, 0]);
     assert.equal(some.result.students.length, 15);
     assert.equal(readFileSync(path.join(out, 'gradebook.csv'), 'utf8').trim().split('\r\n').length, 16);

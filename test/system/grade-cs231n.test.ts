@@ -27,7 +27,12 @@ before(async () => {
   dist = readableTempDir('gradlens-test-dist-');
   out = readableTempDir('gradlens-test-grades-');
   const worker = await buildWorker(dist);
-  run = await gradeClass({ assignment: path.join(FIXTURE, 'assignment.ts'), submissions: await listSubmissions(path.join(FIXTURE, 'submissions')), outDir: out, workerScript: worker });
+  run = await gradeClass({
+    assignment: path.join(FIXTURE, 'assignment.ts'),
+    submissions: await listSubmissions(path.join(FIXTURE, 'submissions')),
+    outDir: out,
+    workerScript: worker,
+  });
   for (const s of run.result.students) students.set(s.student, s);
 });
 
@@ -53,7 +58,15 @@ describe('a cs231n-style class', () => {
 
   test('typical bugs cost their gradients, with the hint', () => {
     const cole = task('cole', 'Affine layer');
-    assert.deepEqual(cole.items.map((i) => [i.key, i.score]), [['dx', 2], ['dw', 2], ['db', 0], ['forward', 1]]);
+    assert.deepEqual(
+      cole.items.map((i) => [i.key, i.score]),
+      [
+        ['dx', 2],
+        ['dw', 2],
+        ['db', 0],
+        ['forward', 1],
+      ],
+    );
     const loss = task('cole', 'Softmax loss');
     assert.equal(loss.score, 0);
     assert.ok(loss.items[0].hints.includes('scaled'), `hints: ${loss.items[0].hints}`);

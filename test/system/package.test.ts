@@ -53,10 +53,30 @@ after(() => {
 });
 
 test('the tarball holds the built CLI, worker, runtime entry, webview, types and docs, and no tests', () => {
-  for (const needed of ['bin/gradlens.js', 'dist/cli.js', 'dist/worker.js', 'dist/index.js', 'dist/webview.js', 'dist/webview.css', 'dist/types/index.d.ts', 'README.md', 'docs/contract.md', 'package.json']) {
+  for (const needed of [
+    'bin/gradlens.js',
+    'dist/cli.js',
+    'dist/worker.js',
+    'dist/index.js',
+    'dist/webview.js',
+    'dist/webview.css',
+    'dist/types/index.d.ts',
+    'README.md',
+    'docs/contract.md',
+    'package.json',
+  ]) {
     assert.ok(files.includes(needed), `${needed} is in the package`);
   }
-  const stray = files.filter((f) => f.startsWith('test/') || f.includes('fixtures') || f.startsWith('core/') || f.startsWith('extension/') || f.startsWith('webview/') || f.endsWith('.map') || f.endsWith('.vsix'));
+  const stray = files.filter(
+    (f) =>
+      f.startsWith('test/') ||
+      f.includes('fixtures') ||
+      f.startsWith('core/') ||
+      f.startsWith('extension/') ||
+      f.startsWith('webview/') ||
+      f.endsWith('.map') ||
+      f.endsWith('.vsix'),
+  );
   assert.deepEqual(stray, [], 'no sources, tests, fixtures or maps');
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   assert.equal(manifest.exports['.'].types, './dist/types/index.d.ts');
@@ -68,7 +88,11 @@ test('installed into an empty folder: init writes a starter that strict tsc acce
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-homework', version: '1.0.0', private: true }, null, 2));
   const installed = npm(['install', '--offline', '--no-audit', '--no-fund', '--save-dev', tarball], project);
-  assert.equal(installed.status, 0, `npm install --offline of the tarball (its dependencies esbuild and typescript must be in the npm cache): ${said(installed)}`);
+  assert.equal(
+    installed.status,
+    0,
+    `npm install --offline of the tarball (its dependencies esbuild and typescript must be in the npm cache): ${said(installed)}`,
+  );
 
   const init = npx(['gradlens', 'init'], project);
   assert.equal(init.status, 0, said(init));
@@ -97,6 +121,9 @@ test('installed into an empty folder: init writes a starter that strict tsc acce
   assert.match(failing.stdout, /✗ affine layer .*\bb ×2/);
 
   // The package's main entry works outside a check too (a model file run by plain node or a test runner).
-  const node = spawnSync(process.execPath, ['-e', "const g = require('gradlens'); process.stdout.write(typeof g.layer + ' ' + typeof g.randn)"], { cwd: project, encoding: 'utf8' });
+  const node = spawnSync(process.execPath, ['-e', "const g = require('gradlens'); process.stdout.write(typeof g.layer + ' ' + typeof g.randn)"], {
+    cwd: project,
+    encoding: 'utf8',
+  });
   assert.equal(node.stdout, 'function function', said(node));
 });

@@ -82,7 +82,10 @@ describe('compileModelFile', () => {
     const second = await compiled(fixture('compile/main.ts'));
     assert.equal(second.path, first.path);
     assert.equal(second.hash, first.hash);
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('packages from node_modules are bundled but not listed; node built-ins stay external', async () => {

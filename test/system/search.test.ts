@@ -103,10 +103,15 @@ test('the time budget ends a search with what it measured: failing blocks and wh
 test('progress events count evaluations against a plan that grows with the search', () => {
   const events: { stage: string; done: number; planned: number }[] = [];
   const partials: number[] = [];
-  check(coupled(100_000, { index: 4242, factor: 1.05 }), {}, {}, {
-    progress: (stage, done, planned) => events.push({ stage, done, planned }),
-    partial: (delta) => partials.push(delta.directions.length),
-  });
+  check(
+    coupled(100_000, { index: 4242, factor: 1.05 }),
+    {},
+    {},
+    {
+      progress: (stage, done, planned) => events.push({ stage, done, planned }),
+      partial: (delta) => partials.push(delta.directions.length),
+    },
+  );
   assert.ok(events.length >= 2);
   assert.ok(events.some((e) => e.stage === 'search'));
   for (const e of events) assert.ok(e.planned >= e.done);
@@ -173,5 +178,8 @@ test('float32: a correct layer passes, and a 1% bug over a whole tensor fails', 
 
 test('code that computes in float32 but is declared float64 gets a hint to declare float32', () => {
   const { report } = check(affine32(1, 'float64'));
-  assert.ok(report.findings.some((f) => f.code === 'float32-code'), JSON.stringify(report.findings.map((f) => f.code)));
+  assert.ok(
+    report.findings.some((f) => f.code === 'float32-code'),
+    JSON.stringify(report.findings.map((f) => f.code)),
+  );
 });

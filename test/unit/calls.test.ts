@@ -8,11 +8,18 @@ import { parameterList, planCall } from '../../core/contract/calls';
 import { runDeclarationCheck } from '../../core/engine/check';
 import { assembleReport } from '../../core/engine/assemble';
 
-const check = (decl: unknown) => assembleReport(runDeclarationCheck(decl as Declaration, 'decl', { mode: 'full' }), { file: __filename, timeMs: 0, workers: 1 });
+const check = (decl: unknown) =>
+  assembleReport(runDeclarationCheck(decl as Declaration, 'decl', { mode: 'full' }), { file: __filename, timeMs: 0, workers: 1 });
 
 test('parameter lists are read from the source: names, defaults, destructuring, rest, comments', () => {
-  const names = (f: (...a: never[]) => unknown) => parameterList(f).map((p) => (p.destructured ? '{}' : `${p.rest ? '...' : ''}${p.name}${p.defaulted ? '=' : ''}`));
-  assert.deepEqual(names(function affineForward(x: number, w: number, b: number) { return x + w + b; } as never), ['x', 'w', 'b']);
+  const names = (f: (...a: never[]) => unknown) =>
+    parameterList(f).map((p) => (p.destructured ? '{}' : `${p.rest ? '...' : ''}${p.name}${p.defaulted ? '=' : ''}`));
+  assert.deepEqual(
+    names(function affineForward(x: number, w: number, b: number) {
+      return x + w + b;
+    } as never),
+    ['x', 'w', 'b'],
+  );
   assert.deepEqual(names(((x: number, eps = Math.max(1e-5, 2)) => x + eps) as never), ['x', 'eps=']);
   assert.deepEqual(names((({ x }: { x: number }, ctx: unknown) => [x, ctx]) as never), ['{}', 'ctx']);
   assert.deepEqual(names(((x: number /* the input, (N, D) */, ...rest: number[]) => x + rest.length) as never), ['x', '...rest']);
@@ -23,7 +30,10 @@ test('parameter lists are read from the source: names, defaults, destructuring, 
 
 test('plans: names matching the inputs are positional, anything else gets the inputs object', () => {
   const inputs = ['x', 'w', 'b'];
-  assert.equal(planCall(((x: unknown, w: unknown, b: unknown) => [x, w, b]) as never, 'affineForward', inputs, undefined, 'inputs').signature, 'affineForward(x, w, b)');
+  assert.equal(
+    planCall(((x: unknown, w: unknown, b: unknown) => [x, w, b]) as never, 'affineForward', inputs, undefined, 'inputs').signature,
+    'affineForward(x, w, b)',
+  );
   assert.equal(planCall(((X: unknown, W: unknown) => [X, W]) as never, 'f', inputs, undefined, 'inputs').signature, 'f(x, w)');
   assert.equal(planCall(((inputs: unknown, ctx: unknown) => [inputs, ctx]) as never, 'forward', inputs, undefined, 'inputs').style, 'object');
   assert.equal(planCall((({ x }: { x: unknown }) => x) as never, 'forward', inputs, undefined, 'inputs').style, 'object');
@@ -64,10 +74,13 @@ function affineBackward(dout: T, cache: [T, T, T]): [T, T, Float64Array] {
 test('a positional cs231n layer with tuple returns is checked as it is, no adapter', () => {
   const report = check(layer({ at: { x: randn([4, 5]), w: randn([5, 3]), b: randn([3]) }, forward: affineForward, backward: affineBackward }));
   assert.equal(report.status, 'pass', report.summary);
-  assert.deepEqual(report.tensors.map((t) => t.path), ['x', 'w', 'b']);
+  assert.deepEqual(
+    report.tensors.map((t) => t.path),
+    ['x', 'w', 'b'],
+  );
 });
 
-test("softmaxLoss(x, y) returning { loss, dx } is a valueAndGrad; Python-style names in any case", () => {
+test('softmaxLoss(x, y) returning { loss, dx } is a valueAndGrad; Python-style names in any case', () => {
   const softmaxLoss = (x: T, y: number[]) => {
     const [n, c] = x.shape;
     const dx = new Float64Array(n * c);

@@ -24,17 +24,21 @@ function tree(t: { after(fn: () => void): void }, extra: Record<string, string> 
     'core/contract/tensor.ts': "import type { Report } from '../report/types';\nexport type T = Report;\n",
     'core/numerics/probe.ts': "import type { T } from '../contract/tensor';\nexport type P = T;\n",
     'core/runner/handlers.ts': "import { fsp } from '../util/files';\nexport const register = (_: string) => fsp;\n",
-    'core/runner/worker-main.ts': "import '../engine/worker-handlers';\nimport '../grade/worker-handlers';\nimport * as runtime from '../runtime';\nexport { runtime };\n",
+    'core/runner/worker-main.ts':
+      "import '../engine/worker-handlers';\nimport '../grade/worker-handlers';\nimport * as runtime from '../runtime';\nexport { runtime };\n",
     'core/discovery/index.ts': "import type { P } from '../numerics/probe';\nexport type D = P;\n",
     'core/engine/worker-handlers.ts': "import { register } from '../runner/handlers';\nregister('check');\n",
     'core/engine/api.ts': "import type { D } from '../discovery/index';\nexport type Api = D;\n",
-    'core/grade/assignment.ts': "export const assignment = () => ({});\n",
-    'core/grade/worker-handlers.ts': "import { register } from '../runner/handlers';\nimport type { Api } from '../engine/api';\nregister('grade');\nexport type G = Api;\n",
+    'core/grade/assignment.ts': 'export const assignment = () => ({});\n',
+    'core/grade/worker-handlers.ts':
+      "import { register } from '../runner/handlers';\nimport type { Api } from '../engine/api';\nregister('grade');\nexport type G = Api;\n",
     'core/runtime.ts': "export { assignment } from './grade/assignment';\n",
     'core/index.ts': "export * from './runtime';\n",
-    'core/cli/main.ts': "import { assignment } from '../runtime';\nimport type { G } from '../grade/worker-handlers';\nexport const main = (g?: G) => [assignment, g];\n",
+    'core/cli/main.ts':
+      "import { assignment } from '../runtime';\nimport type { G } from '../grade/worker-handlers';\nexport const main = (g?: G) => [assignment, g];\n",
     'webview/protocol.ts': 'export const VERSION = 1;\n',
-    'webview/main.ts': "import type { Report } from '../core/report/types';\nimport { VERSION } from './protocol';\nexport const show = (r: Report) => [r, VERSION, document.body];\n",
+    'webview/main.ts':
+      "import type { Report } from '../core/report/types';\nimport { VERSION } from './protocol';\nexport const show = (r: Report) => [r, VERSION, document.body];\n",
     'extension/panel.ts':
       "import * as vscode from 'vscode';\nimport type { Api } from '../core/engine/api';\nimport { nonce } from '../core/report/page';\nimport { VERSION } from '../webview/protocol';\nexport const open = (a: Api) => [vscode, a, nonce, VERSION];\n",
     ...extra,
@@ -61,12 +65,17 @@ test('a tree whose imports follow the layers passes', async (t) => {
 test('the command exits 1 on a wrong import and names it (npm run check:imports exits 0 on the repository)', (t) => {
   const bad = spawnSync(process.execPath, [script, tree(t, { 'core/contract/bad.ts': "import '../engine/api';\n" })], { encoding: 'utf8' });
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /^core\/contract\/bad\.ts:1: imports '\.\.\/engine\/api': contract\/report\/defaults\.ts must not import engine \(a higher layer\)$/m);
+  assert.match(
+    bad.stderr,
+    /^core\/contract\/bad\.ts:1: imports '\.\.\/engine\/api': contract\/report\/defaults\.ts must not import engine \(a higher layer\)$/m,
+  );
   assert.match(bad.stderr, /1 import against the layering \(docs\/architecture\.md\)/);
 });
 
 test('a lower layer importing a higher one fails, with the file, the line and the layers', async (t) => {
-  const { status, output } = await check(tree(t, { 'core/runner/handlers.ts': "export const x = 1;\nimport { main } from '../cli/main';\nexport const y = main;\n" }));
+  const { status, output } = await check(
+    tree(t, { 'core/runner/handlers.ts': "export const x = 1;\nimport { main } from '../cli/main';\nexport const y = main;\n" }),
+  );
   assert.equal(status, 1);
   assert.match(output, /^core\/runner\/handlers\.ts:2: imports '\.\.\/cli\/main': runner\/discovery must not import cli \(a higher layer\)$/m);
 });
@@ -81,7 +90,8 @@ test('type-only imports, re-exports, import() and require() count too', async (t
     }),
   );
   assert.equal(status, 1);
-  for (const file of ['core/contract/a.ts', 'core/contract/b.ts', 'core/report/c.ts', 'core/numerics/d.ts']) assert.match(output, new RegExp(`^${file}:\\d+: `, 'm'));
+  for (const file of ['core/contract/a.ts', 'core/contract/b.ts', 'core/report/c.ts', 'core/numerics/d.ts'])
+    assert.match(output, new RegExp(`^${file}:\\d+: `, 'm'));
   assert.match(output, /4 imports against the layering/);
 });
 
@@ -111,8 +121,10 @@ test('the worker entry composes registrations, but other runner modules may not 
 test("extension/ and webview/ use core's public surface only; webview/ has no node modules", async (t) => {
   const { status, output } = await check(
     tree(t, {
-      'extension/inside.ts': "import { register } from '../core/runner/handlers';\nimport { show } from '../webview/main';\nexport const x = [register, show];\n",
-      'webview/node.ts': "import { readFileSync } from 'node:fs';\nimport * as path from 'path';\nimport { open } from '../extension/panel';\nexport const x = [readFileSync, path, open];\n",
+      'extension/inside.ts':
+        "import { register } from '../core/runner/handlers';\nimport { show } from '../webview/main';\nexport const x = [register, show];\n",
+      'webview/node.ts':
+        "import { readFileSync } from 'node:fs';\nimport * as path from 'path';\nimport { open } from '../extension/panel';\nexport const x = [readFileSync, path, open];\n",
     }),
   );
   assert.equal(status, 1);

@@ -8,7 +8,19 @@ import { unclosedBrace, withBraceHint } from '../../core/runner/compile-diagnost
 import { runDeclarationCheck } from '../../core/engine/check';
 import { assembleReport } from '../../core/engine/assemble';
 
-const stray = ['export function a(x: number) {', '  if (x > 0) {', '    return 1;', '', '  return 2;', '}', '', 'export function b() {', '  return 3;', '}', ''].join('\n');
+const stray = [
+  'export function a(x: number) {',
+  '  if (x > 0) {',
+  '    return 1;',
+  '',
+  '  return 2;',
+  '}',
+  '',
+  'export function b() {',
+  '  return 3;',
+  '}',
+  '',
+].join('\n');
 
 test("an unclosed '{' is found by indentation, where it opens", () => {
   assert.deepEqual(unclosedBrace(stray), { line: 1, column: 13 });
@@ -16,8 +28,16 @@ test("an unclosed '{' is found by indentation, where it opens", () => {
   assert.equal(unclosedBrace('// {\nfunction f() {\n  return 1;\n}\n'), null, 'nor in comments');
 });
 
-test("a compile error at the end of a block is moved to the brace that is never closed", () => {
-  const finding = withBraceHint({ severity: 'error', code: 'compile-error', message: 'Unexpected "export"', location: { file: '/x.ts', start: { line: 7, column: 0 }, end: { line: 7, column: 6 } } }, () => stray);
+test('a compile error at the end of a block is moved to the brace that is never closed', () => {
+  const finding = withBraceHint(
+    {
+      severity: 'error',
+      code: 'compile-error',
+      message: 'Unexpected "export"',
+      location: { file: '/x.ts', start: { line: 7, column: 0 }, end: { line: 7, column: 6 } },
+    },
+    () => stray,
+  );
   assert.equal(finding.location?.start.line, 1);
   assert.match(finding.message, /the '\{' on line 2 is probably never closed/);
 });
@@ -25,7 +45,9 @@ test("a compile error at the end of a block is moved to the brace that is never 
 const check = (decl: unknown) => assembleReport(runDeclarationCheck(decl as Declaration, 'd', { mode: 'full' }), { file: 'x', timeMs: 0, workers: 1 });
 
 test('a NaN gradient is not summarised as a small max rel. err', () => {
-  const r = check(fn({ at: { x: randn([4]) }, f: ({ x }) => x.data.reduce((a, v) => a + v * v, 0), grad: ({ x }) => ({ x: x.data.map((v, i) => (i === 2 ? NaN : 2 * v)) }) }));
+  const r = check(
+    fn({ at: { x: randn([4]) }, f: ({ x }) => x.data.reduce((a, v) => a + v * v, 0), grad: ({ x }) => ({ x: x.data.map((v, i) => (i === 2 ? NaN : 2 * v)) }) }),
+  );
   assert.equal(r.status, 'fail');
   assert.doesNotMatch(r.summary, /max rel\. err 0/);
   assert.match(r.summary, /NaN/);

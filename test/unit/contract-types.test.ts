@@ -85,7 +85,9 @@ test('a strict tsc types dout and cache from forward, and holds user code to the
       paths: { gradlens: [path.join(root, 'core/index.ts')] },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file || !d.file);
-    const text = diagnostics.map((d) => `${d.file ? `${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const text = diagnostics.map(
+      (d) => `${d.file ? `${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
     assert.deepEqual(text, []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -92,7 +92,10 @@ test('wrt: integer data (randint labels) is not differentiated by default; wrt s
   });
   const r = check(softmaxLoss);
   assert.equal(r.status, 'pass');
-  assert.deepEqual(r.tensors.map((t) => t.path), ['s']);
+  assert.deepEqual(
+    r.tensors.map((t) => t.path),
+    ['s'],
+  );
   const bad = fn({ ...sinDot, at: { x: [0.1], y: [0.2] }, wrt: ['q'] });
   const rb = check(bad);
   assert.equal(rb.status, 'error');
@@ -123,7 +126,18 @@ test('bad gradients are findings on the declaration: missing key, wrong shape, t
   const shape = check(fn({ ...base, grad: () => ({ W: [[1, 2]] }) }));
   assert.ok(codes(shape).includes('shape-mismatch'));
   assert.match(shape.findings.find((f) => f.code === 'shape-mismatch')!.message, /\[1, 2\], expected \[2, 3\]/);
-  const transposed = check(fn({ ...base, grad: () => ({ W: [[1, 2], [3, 4], [5, 6]] }) }));
+  const transposed = check(
+    fn({
+      ...base,
+      grad: () => ({
+        W: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      }),
+    }),
+  );
   assert.match(transposed.findings.find((f) => f.code === 'shape-mismatch')!.message, /transpose/);
   const nan = check(fn({ ...base, grad: ({ W }) => ({ W: W.data.map((v, i) => (i === 4 ? NaN : 2 * v)) }) }));
   assert.equal(nan.status, 'fail');
@@ -159,7 +173,16 @@ test('bad values: not a scalar, NaN loss, a Promise, code that throws (located a
 });
 
 test('code that throws only at a perturbed point stops with a finding, not a crash', () => {
-  const r = check(fn({ at: { x: [1.5, 2] }, f: ({ x }) => { if (x[0] !== 1.5) throw new RangeError('x moved'); return x[0] + x[1]; }, grad: () => ({ x: [1, 1] }) }));
+  const r = check(
+    fn({
+      at: { x: [1.5, 2] },
+      f: ({ x }) => {
+        if (x[0] !== 1.5) throw new RangeError('x moved');
+        return x[0] + x[1];
+      },
+      grad: () => ({ x: [1, 1] }),
+    }),
+  );
   assert.equal(r.status, 'error');
   assert.match(r.summary, /x moved/);
 });
@@ -267,7 +290,13 @@ test('models: layers from the params tree, flat W1/b1 grouped by their number, g
   });
   const r = check(tree);
   assert.equal(r.status, 'pass');
-  assert.deepEqual(r.tensors.map((t) => [t.path, t.group]), [['fc1.W', 'fc1'], ['fc2.W', 'fc2']]);
+  assert.deepEqual(
+    r.tensors.map((t) => [t.path, t.group]),
+    [
+      ['fc1.W', 'fc1'],
+      ['fc2.W', 'fc2'],
+    ],
+  );
   const flat = model({
     params: { W1: randn([2]), b1: randn([1]), W2: randn([1]) },
     loss: (p) => (p.W1.data[0] * p.W1.data[1] + p.b1.data[0]) * p.W2.data[0],

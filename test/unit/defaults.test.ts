@@ -39,7 +39,10 @@ test('the VS Code settings default to the same values and state their units', ()
   assert.match(workers.description, new RegExp(`number of cores, at most ${MAX_DEFAULT_WORKERS}`));
   const tolerance = settings['gradlens.tolerance'];
   assert.equal(tolerance.default, null);
-  assert.match(tolerance.description, new RegExp(`rtol ${sci(DEFAULT_TOLERANCE.float64.rtol)} for float64 code and ${sci(DEFAULT_TOLERANCE.float32.rtol)} for float32`));
+  assert.match(
+    tolerance.description,
+    new RegExp(`rtol ${sci(DEFAULT_TOLERANCE.float64.rtol)} for float64 code and ${sci(DEFAULT_TOLERANCE.float32.rtol)} for float32`),
+  );
   const mode = settings['gradlens.mode'];
   assert.equal(mode.default, 'declaration');
   assert.match(mode.enumDescriptions[0], new RegExp(`${DEFAULT_MODE} when it asks for none`));
@@ -50,7 +53,10 @@ test('the VS Code settings default to the same values and state their units', ()
 test("the CLI's help states the same defaults", () => {
   const program = new Command();
   registerCheckCommand(program);
-  const help = program.commands.find((c) => c.name() === 'check')!.helpInformation().replace(/\s+/g, ' ');
+  const help = program.commands
+    .find((c) => c.name() === 'check')!
+    .helpInformation()
+    .replace(/\s+/g, ' ');
   assert.match(help, new RegExp(`else ${DEFAULT_TIME_LIMIT_S} s`));
   assert.match(help, new RegExp(`in MiB \\(default: "${DEFAULT_MEMORY_LIMIT_MB}"\\)`));
   assert.match(help, new RegExp(`at most ${MAX_DEFAULT_WORKERS}`));
@@ -62,7 +68,10 @@ test('the docs state the same defaults', () => {
   const contract = read('docs/contract.md');
   const row = (option: string) => contract.split('\n').find((l) => l.startsWith(`| \`${option}\` |`)) ?? '';
   assert.match(row('timeLimit'), new RegExp(`${DEFAULT_TIME_LIMIT_MS.toLocaleString('en-US')} ms \\(${DEFAULT_TIME_LIMIT_S} s\\)`));
-  assert.match(row('tolerance'), new RegExp(`\`rtol\` ${sci(DEFAULT_TOLERANCE.float64.rtol)} \\(float64\\), ${sci(DEFAULT_TOLERANCE.float32.rtol)} \\(float32\\)`));
+  assert.match(
+    row('tolerance'),
+    new RegExp(`\`rtol\` ${sci(DEFAULT_TOLERANCE.float64.rtol)} \\(float64\\), ${sci(DEFAULT_TOLERANCE.float32.rtol)} \\(float32\\)`),
+  );
   assert.match(row('mode'), new RegExp(`\`'${DEFAULT_MODE}'\``));
   const readme = read('README.md');
   const defaults = readme.slice(readme.indexOf('### Defaults'));

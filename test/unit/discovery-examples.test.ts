@@ -37,7 +37,9 @@ describe('discovery on examples/', { skip: files.length === 0 ? 'no examples yet
     for (const file of files) {
       const key = path.relative(repo, file).split(path.sep).join('/');
       if (!expected[key]) continue;
-      const found = discoverDeclarations(file).declarations.map((d) => d.name).sort();
+      const found = discoverDeclarations(file)
+        .declarations.map((d) => d.name)
+        .sort();
       assert.deepEqual(found, Object.keys(expected[key]).sort(), key);
     }
   });
@@ -105,7 +107,9 @@ describe('discovery on examples/', { skip: files.length === 0 ? 'no examples yet
     const unchanged = cpu(() => files.forEach((f) => discoverDeclarations(f)));
     const edited = cpu(() => files.forEach((f, i) => discoverDeclarations(f, { text: `${texts[i]}\n// edited` })));
     const scan = cpu(() => files.forEach((f, i) => scanDeclarations(f, texts[i])));
-    t.diagnostic(`${files.length} example files, CPU ms per file: discover unchanged ${unchanged.toFixed(2)}, discover edited buffer ${edited.toFixed(2)}, scan ${scan.toFixed(2)}`);
+    t.diagnostic(
+      `${files.length} example files, CPU ms per file: discover unchanged ${unchanged.toFixed(2)}, discover edited buffer ${edited.toFixed(2)}, scan ${scan.toFixed(2)}`,
+    );
     // Generous bounds (a loaded CI machine): an order of magnitude above what is measured on an idle one.
     assert.ok(scan < 50, `scan ${scan} ms/file`);
     assert.ok(edited < 250, `discover ${edited} ms/file`);

@@ -64,17 +64,29 @@ describe('discovery in a project', () => {
   it('sees an imported file change on disk', () => {
     write('src/grad/dense.ts', `// moved down by a comment line\n${DENSE}`);
     const [dense] = discoverDeclarations(at('src/model.ts')).declarations;
-    assert.deepEqual(dense.gradients.map((s) => s.range.start.line), [2, 4]);
+    assert.deepEqual(
+      dense.gradients.map((s) => s.range.start.line),
+      [2, 4],
+    );
     write('src/grad/dense.ts', DENSE);
-    assert.deepEqual(discoverDeclarations(at('src/model.ts')).declarations[0].gradients.map((s) => s.range.start.line), [1, 3]);
+    assert.deepEqual(
+      discoverDeclarations(at('src/model.ts')).declarations[0].gradients.map((s) => s.range.start.line),
+      [1, 3],
+    );
   });
 
   it('analyses an unsaved buffer instead of the file on disk, then the disk again', () => {
     const edited = MODEL.replace('export const dense', '\n\nexport const renamed');
     const fromBuffer = discoverDeclarations(at('src/model.ts'), { text: edited });
-    assert.deepEqual(fromBuffer.declarations.map((d) => [d.name, d.range.start.line]), [['renamed', 5]]);
+    assert.deepEqual(
+      fromBuffer.declarations.map((d) => [d.name, d.range.start.line]),
+      [['renamed', 5]],
+    );
     assert.equal(fromBuffer.declarations[0].gradients.length, 2);
-    assert.deepEqual(discoverDeclarations(at('src/model.ts')).declarations.map((d) => [d.name, d.range.start.line]), [['dense', 3]]);
+    assert.deepEqual(
+      discoverDeclarations(at('src/model.ts')).declarations.map((d) => [d.name, d.range.start.line]),
+      [['dense', 3]],
+    );
   });
 
   it('resolves an import once the imported file is created', () => {
@@ -100,7 +112,10 @@ export const fromJs = gl.layer({ at: { x: [1, 2], w: 3 }, forward: ({ x, w }) =>
     );
     const [fromJs] = discoverDeclarations(at('src/plain.js')).declarations;
     assert.equal(fromJs.name, 'fromJs');
-    assert.deepEqual(fromJs.gradients.map((s) => s.range.file), [at('src/grad/dense.ts'), at('src/grad/dense.ts')]);
+    assert.deepEqual(
+      fromJs.gradients.map((s) => s.range.file),
+      [at('src/grad/dense.ts'), at('src/grad/dense.ts')],
+    );
   });
 
   it('keeps working without any tsconfig', () => {

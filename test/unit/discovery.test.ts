@@ -41,7 +41,11 @@ function siteTexts(declaration: DiscoveredDeclaration): Record<string, string> {
 function textOf(range: SourceRange): string {
   const lines = fs.readFileSync(range.file, 'utf8').split('\n');
   if (range.start.line === range.end.line) return lines[range.start.line].slice(range.start.column, range.end.column);
-  return [lines[range.start.line].slice(range.start.column), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.column)].join('\n');
+  return [
+    lines[range.start.line].slice(range.start.column),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    lines[range.end.line].slice(0, range.end.column),
+  ].join('\n');
 }
 
 describe('discovery: export forms', () => {
@@ -140,7 +144,10 @@ describe('discovery: where the backward is', () => {
     const d = byName(declarations, 'inlineArrow');
     assert.equal(d.gradientFunction?.range.file, file);
     assert.equal(textOf(d.gradientFunction!.range).split('\n')[0], '(dout: Matrix, cache: AffineInputs) => ({');
-    assert.deepEqual(d.gradients.map((s) => s.keyPath), [['x'], ['w'], ['b']]);
+    assert.deepEqual(
+      d.gradients.map((s) => s.keyPath),
+      [['x'], ['w'], ['b']],
+    );
     assert.deepEqual(d.gradients[0].range, locate(file, 'matmul(dout, transpose(cache.w))', 1));
     assert.deepEqual(d.gradients[0].propertyRange, locate(file, 'x: matmul(dout, transpose(cache.w))', 1));
   });
@@ -166,7 +173,10 @@ describe('discovery: where the backward is', () => {
   it('local arrow returning an imported call: followed into the other file', () => {
     const d = byName(declarations, 'localArrowCall');
     assert.deepEqual(d.gradientFunction?.range.start, locate(file, '(dout: Matrix, cache: AffineInputs) => affine.affineBackward').start);
-    assert.deepEqual(d.gradients.map((s) => s.keyPath.join('.')), ['x', 'w', 'b']);
+    assert.deepEqual(
+      d.gradients.map((s) => s.keyPath.join('.')),
+      ['x', 'w', 'b'],
+    );
     assert.deepEqual(d.gradients[1].range, locate(affine, 'matmul(transpose(cache.x), dout)'));
   });
 
@@ -182,7 +192,11 @@ describe('discovery: where the backward is', () => {
       const d = byName(declarations, name);
       assert.deepEqual(d.gradientFunction?.range.start, locate(conv, 'export function convBackward').start, name);
       assert.deepEqual(d.forwardFunction?.range.start, locate(conv, 'export function convForward').start, name);
-      assert.deepEqual(d.gradients.map((s) => s.keyPath[0]), ['dx', 'dw', 'db'], name);
+      assert.deepEqual(
+        d.gradients.map((s) => s.keyPath[0]),
+        ['dx', 'dw', 'db'],
+        name,
+      );
       assert.deepEqual(d.gradients[0].range, locate(conv, 'dx.data[i * length + t + k] += w.data[f * width + k] * g;'), name);
       assert.deepEqual(d.gradients[2].range, locate(conv, 'db[f] += g;'), name);
       assert.equal(textOf(d.gradients[2].propertyRange), 'db: { data: db, shape: [filters] }');
@@ -193,11 +207,14 @@ describe('discovery: where the backward is', () => {
     for (const name of ['importedArrow', 'namespaceMember']) {
       const d = byName(declarations, name);
       assert.equal(d.gradientFunction?.range.file, affine, name);
-      assert.deepEqual(d.gradients.map((s) => [s.keyPath[0], textOf(s.range)]), [
-        ['x', 'matmul(dout, transpose(cache.w))'],
-        ['w', 'matmul(transpose(cache.x), dout)'],
-        ['b', 'sumRows(dout)'],
-      ]);
+      assert.deepEqual(
+        d.gradients.map((s) => [s.keyPath[0], textOf(s.range)]),
+        [
+          ['x', 'matmul(dout, transpose(cache.w))'],
+          ['w', 'matmul(transpose(cache.x), dout)'],
+          ['b', 'sumRows(dout)'],
+        ],
+      );
     }
   });
 
@@ -224,11 +241,14 @@ describe('discovery: following returned names', () => {
 
   it('to the initializer (through `as` casts)', () => {
     const d = byName(declarations, 'toInitializer');
-    assert.deepEqual(d.gradients.map((s) => [s.keyPath[0], textOf(s.range)]), [
-      ['x', 'matmul(dout, transpose(cache.w))'],
-      ['w', 'matmul(transpose(cache.x), dout)'],
-      ['b', 'dout[0].map((_, j) => dout[0][j] + dout[1][j])'],
-    ]);
+    assert.deepEqual(
+      d.gradients.map((s) => [s.keyPath[0], textOf(s.range)]),
+      [
+        ['x', 'matmul(dout, transpose(cache.w))'],
+        ['w', 'matmul(transpose(cache.x), dout)'],
+        ['b', 'dout[0].map((_, j) => dout[0][j] + dout[1][j])'],
+      ],
+    );
     assert.deepEqual(d.gradients[1].range, { file, start: { line: 10, column: 15 }, end: { line: 10, column: 47 } });
     assert.deepEqual(d.gradients[1].propertyRange, { file, start: { line: 13, column: 20 }, end: { line: 13, column: 25 } });
   });
@@ -248,11 +268,14 @@ describe('discovery: following returned names', () => {
   it('into an imported function for names destructured from its result', () => {
     const d = byName(declarations, 'destructuredFromImport');
     const affine = fixture('lib/affine.ts');
-    assert.deepEqual(d.gradients.map((s) => [s.keyPath[0], s.range.file === affine ? textOf(s.range) : 'elsewhere']), [
-      ['x', 'matmul(dout, transpose(cache.w))'],
-      ['w', 'matmul(transpose(cache.x), dout)'],
-      ['b', 'sumRows(dout)'],
-    ]);
+    assert.deepEqual(
+      d.gradients.map((s) => [s.keyPath[0], s.range.file === affine ? textOf(s.range) : 'elsewhere']),
+      [
+        ['x', 'matmul(dout, transpose(cache.w))'],
+        ['w', 'matmul(transpose(cache.x), dout)'],
+        ['b', 'sumRows(dout)'],
+      ],
+    );
     assert.equal(d.gradients[0].propertyRange.file, file);
   });
 
@@ -292,7 +315,7 @@ describe('discovery: models', () => {
     assert.equal(textOf(d.gradients[0].propertyRange), 'W: dW1');
   });
 
-  it('`return grads` filled by `grads.b1 = …` and `grads[\'W1\'] = …`', () => {
+  it("`return grads` filled by `grads.b1 = …` and `grads['W1'] = …`", () => {
     const d = byName(declarations, 'flatAssigned');
     assert.deepEqual(siteTexts(d), { W1: 'matmul(transpose(d.X), dout)', b1: 'sumRows(dout)' });
     assert.equal(textOf(d.gradients[0].propertyRange), "grads['W1'] = matmul(transpose(d.X), dout)");
@@ -323,7 +346,10 @@ describe('discovery: valueAndGrad', () => {
     const d = byName(declarations, 'unrolledTuple');
     assert.equal(d.gradientFunction?.property, 'valueAndGrad');
     assert.equal(d.forwardFunction, undefined);
-    assert.deepEqual(d.gradients.map((s) => s.keyPath), [[]]);
+    assert.deepEqual(
+      d.gradients.map((s) => s.keyPath),
+      [[]],
+    );
     assert.deepEqual(d.gradients[0].range, locate(file, 'grad[i] = Math.sinh(theta.data[i]);'));
     assert.equal(textOf(d.gradients[0].propertyRange), 'grad as unknown as Gradients');
   });
@@ -341,7 +367,10 @@ describe('discovery: valueAndGrad', () => {
 
   it('delegating to a cost function: followed into it', () => {
     const d = byName(declarations, 'delegated');
-    assert.deepEqual(d.gradients.map((s) => s.keyPath), [[]]);
+    assert.deepEqual(
+      d.gradients.map((s) => s.keyPath),
+      [[]],
+    );
     assert.deepEqual(d.gradients[0].range, locate(file, 'grad[i] = (1 + lambda) * theta.data[i];'));
   });
 });
@@ -352,7 +381,10 @@ describe('discovery: broken code', () => {
 
   it('returns what it can from a file with a syntax error', () => {
     for (const declarations of [discoverDeclarations(file).declarations, scanDeclarations(file, text)]) {
-      assert.deepEqual(declarations.map((d) => d.name), ['beforeError', 'broken', 'afterError']);
+      assert.deepEqual(
+        declarations.map((d) => d.name),
+        ['beforeError', 'broken', 'afterError'],
+      );
       assert.deepEqual(siteTexts(byName(declarations, 'beforeError')), { a: '2 * a' });
     }
   });
@@ -369,11 +401,19 @@ describe('discovery: broken code', () => {
 
   it('never throws on garbage or a file that does not exist', () => {
     const garbage = scanDeclarations('/nowhere/x.ts', '}}} import { layer } from "gradlens"; export const a = layer(({');
-    assert.deepEqual(garbage.map((d) => [d.name, d.gradients]), [['a', []]]);
+    assert.deepEqual(
+      garbage.map((d) => [d.name, d.gradients]),
+      [['a', []]],
+    );
     assert.deepEqual(scanDeclarations('/nowhere/y.ts', '\u0000\uffff@@@ export default'), []);
     assert.deepEqual(discoverDeclarations('/nowhere/missing.ts').declarations, []);
-    const unsaved = discoverDeclarations('/nowhere/unsaved.ts', { text: "import { fn } from 'gradlens';\nexport const f1 = fn({ at: {}, grad: () => ({ a: 1 }) });\n" });
-    assert.deepEqual(unsaved.declarations.map((d) => d.name), ['f1']);
+    const unsaved = discoverDeclarations('/nowhere/unsaved.ts', {
+      text: "import { fn } from 'gradlens';\nexport const f1 = fn({ at: {}, grad: () => ({ a: 1 }) });\n",
+    });
+    assert.deepEqual(
+      unsaved.declarations.map((d) => d.name),
+      ['f1'],
+    );
   });
 });
 

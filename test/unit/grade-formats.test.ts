@@ -60,7 +60,11 @@ test('assignment() names every mistake at once', () => {
     /task 2 \('Affine'\): the name is used twice/,
     /task 3 \('Affine'\): exports needs f and grad \(or valueAndGrad\)/,
   ];
-  for (const pattern of expected) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`);
+  for (const pattern of expected)
+    assert.ok(
+      problems.some((p) => pattern.test(p)),
+      `${pattern} in\n${problems.join('\n')}`,
+    );
   assert.throws(() => assignment(spec), /assignment\(\) is not valid/);
 });
 
@@ -70,20 +74,70 @@ test('points: a number is split evenly; a table matches paths, d-prefixed names 
     { path: 'W', gradientKey: 'dW' },
     { path: 'b', gradientKey: 'db' },
   ];
-  assert.deepEqual(itemSlots(3, tensors, false).slots.map((s) => [s.key, s.maxScore]), [['dx', 1], ['dW', 1], ['db', 1]]);
+  assert.deepEqual(
+    itemSlots(3, tensors, false).slots.map((s) => [s.key, s.maxScore]),
+    [
+      ['dx', 1],
+      ['dW', 1],
+      ['db', 1],
+    ],
+  );
   const table = itemSlots({ x: 2, dW: 1, forward: 1, dz: 5 }, tensors, true);
-  assert.deepEqual(table.slots.map((s) => [s.key, s.maxScore, s.path]), [['x', 2, 'x'], ['dW', 1, 'W'], ['forward', 1, null]]);
+  assert.deepEqual(
+    table.slots.map((s) => [s.key, s.maxScore, s.path]),
+    [
+      ['x', 2, 'x'],
+      ['dW', 1, 'W'],
+      ['forward', 1, null],
+    ],
+  );
   assert.deepEqual(table.unknownKeys, ['dz']);
   // A model's dotted paths: 'fc1.dW' names fc1.W.
-  assert.deepEqual(itemSlots({ 'fc1.dW': 1 }, [{ path: 'fc1.W', gradientKey: null }], false).slots.map((s) => s.path), ['fc1.W']);
+  assert.deepEqual(
+    itemSlots({ 'fc1.dW': 1 }, [{ path: 'fc1.W', gradientKey: null }], false).slots.map((s) => s.path),
+    ['fc1.W'],
+  );
 });
 
 test('forward outputs compare element-wise and name the worst element', () => {
   const reference = flattenOutput({ data: Float64Array.of(1, 2, 3, 4), shape: [2, 2] }, 'out') as FlatOutput;
-  assert.equal(compareForward(flattenOutput([[1, 2], [3, 4 + 1e-12]], 'out'), reference, { rtol: 1e-6, atol: 1e-9 }).match, true);
-  const off = compareForward(flattenOutput([[1, 2], [3.5, 4]], 'out'), reference, { rtol: 1e-6, atol: 1e-9 });
+  assert.equal(
+    compareForward(
+      flattenOutput(
+        [
+          [1, 2],
+          [3, 4 + 1e-12],
+        ],
+        'out',
+      ),
+      reference,
+      { rtol: 1e-6, atol: 1e-9 },
+    ).match,
+    true,
+  );
+  const off = compareForward(
+    flattenOutput(
+      [
+        [1, 2],
+        [3.5, 4],
+      ],
+      'out',
+    ),
+    reference,
+    { rtol: 1e-6, atol: 1e-9 },
+  );
   assert.deepEqual([off.match, off.mismatched, off.worst?.flat, off.worst?.student], [false, 1, 2, 3.5]);
-  const nan = compareForward(flattenOutput([[1, 2], [NaN, 4]], 'out'), reference, { rtol: 1e-6, atol: 1e-9 });
+  const nan = compareForward(
+    flattenOutput(
+      [
+        [1, 2],
+        [NaN, 4],
+      ],
+      'out',
+    ),
+    reference,
+    { rtol: 1e-6, atol: 1e-9 },
+  );
   assert.equal(nan.match, false);
   assert.match(compareForward(flattenOutput([1, 2, 3], 'out'), reference, { rtol: 0, atol: 0 }).problem ?? '', /layout/);
   assert.match(compareForward({ problem: 'forward threw' }, reference, { rtol: 0, atol: 0 }).problem ?? '', /forward threw/);
@@ -104,9 +158,25 @@ function referenceRaw(): RawCheck {
     elements.hi.push(NaN);
   }
   return {
-    name: 't', kind: 'fn', dtype: 'float64', mode: 'full', seed: 1, tolerance: { rtol: 1e-6, floor: 1e-10, c: 10 }, eps: 2 ** -52,
-    objectives: 1, gradientScale: [1.5], batchCandidates: [], tensors: [{ path: 'x', group: '', gradientKey: 'dx', shape: [2], size: 2, analytic0: [1, 2] }],
-    directions: [], elements, findings: [], evaluations: 4, evaluateMs: 0, checkMs: 0, shard: { index: 0, count: 1 }, checked: true,
+    name: 't',
+    kind: 'fn',
+    dtype: 'float64',
+    mode: 'full',
+    seed: 1,
+    tolerance: { rtol: 1e-6, floor: 1e-10, c: 10 },
+    eps: 2 ** -52,
+    objectives: 1,
+    gradientScale: [1.5],
+    batchCandidates: [],
+    tensors: [{ path: 'x', group: '', gradientKey: 'dx', shape: [2], size: 2, analytic0: [1, 2] }],
+    directions: [],
+    elements,
+    findings: [],
+    evaluations: 4,
+    evaluateMs: 0,
+    checkMs: 0,
+    shard: { index: 0, count: 1 },
+    checked: true,
   };
 }
 
@@ -128,12 +198,29 @@ test("the student's analytic values replace the reference's; malformed claims ar
 
 function student(name: string, score: number): StudentResult {
   return {
-    schema: GRADE_SCHEMA, version: GRADE_VERSION, student: name, submissionHash: 'h', assignmentHash: 'a', assignment: 'HW <1>',
-    score, maxScore: 2, gradedAt: '2026-01-01T00:00:00.000Z', timeMs: 1200,
-    tasks: [{
-      name: 'T & U', file: 'f.ts', score, maxScore: 2, visibility: 'after_published', metric: 'm', feedback: 'fb', timeMs: 1000,
-      items: [{ key: 'dx', score, maxScore: 2, status: score ? 'pass' : 'fail', feedback: 'dx "wrong" <b>\u0001', hints: ['sign'] }],
-    }],
+    schema: GRADE_SCHEMA,
+    version: GRADE_VERSION,
+    student: name,
+    submissionHash: 'h',
+    assignmentHash: 'a',
+    assignment: 'HW <1>',
+    score,
+    maxScore: 2,
+    gradedAt: '2026-01-01T00:00:00.000Z',
+    timeMs: 1200,
+    tasks: [
+      {
+        name: 'T & U',
+        file: 'f.ts',
+        score,
+        maxScore: 2,
+        visibility: 'after_published',
+        metric: 'm',
+        feedback: 'fb',
+        timeMs: 1000,
+        items: [{ key: 'dx', score, maxScore: 2, status: score ? 'pass' : 'fail', feedback: 'dx "wrong" <b>\u0001', hints: ['sign'] }],
+      },
+    ],
   };
 }
 
@@ -162,12 +249,21 @@ test('Gradescope results carry task visibility and sum to the score', () => {
   const r = gradescopeResults(student('s', 2), 'after_due_date');
   assert.equal(r.visibility, 'after_due_date');
   assert.equal(r.score, 2);
-  assert.deepEqual(r.tests.map((t) => [t.name, t.score, t.max_score, t.status, t.visibility]), [['T & U: dx', 2, 2, 'passed', 'after_published']]);
+  assert.deepEqual(
+    r.tests.map((t) => [t.name, t.score, t.max_score, t.status, t.visibility]),
+    [['T & U: dx', 2, 2, 'passed', 'after_published']],
+  );
   assert.equal(gradescopeResults(student('s', 0)).tests[0].status, 'failed');
 });
 
-test("permission flags: one --allow-fs-read per path (Node 20 reads a comma list as one path)", () => {
-  assert.deepEqual(permissionArgs(['/a,b', '/c']), ['--experimental-permission', '--allow-worker', '--no-warnings', '--allow-fs-read=/a,b', '--allow-fs-read=/c']);
+test('permission flags: one --allow-fs-read per path (Node 20 reads a comma list as one path)', () => {
+  assert.deepEqual(permissionArgs(['/a,b', '/c']), [
+    '--experimental-permission',
+    '--allow-worker',
+    '--no-warnings',
+    '--allow-fs-read=/a,b',
+    '--allow-fs-read=/c',
+  ]);
 });
 
 test('class statistics: whole-point histogram bins, pass rates, hints counted once per student and task', () => {
@@ -178,11 +274,24 @@ test('class statistics: whole-point histogram bins, pass rates, hints counted on
     return s;
   };
   const stats = classStats({ assignment: 'HW', maxScore: 2, students: [student('a', 0), student('b', 2), withHint('c', 0)] });
-  assert.deepEqual(stats.histogram.map((b) => [b.from, b.count]), [[0, 2], [1, 0], [2, 1]]);
+  assert.deepEqual(
+    stats.histogram.map((b) => [b.from, b.count]),
+    [
+      [0, 2],
+      [1, 0],
+      [2, 1],
+    ],
+  );
   assert.equal(stats.perfect, 1);
   assert.equal(stats.median, 0);
-  assert.deepEqual(stats.items.map((i) => [i.key, i.passed, i.attempted]), [['dx', 1, 3]]);
-  assert.deepEqual(stats.hints.map((h) => [h.code, h.count]), [['sign', 1]]);
+  assert.deepEqual(
+    stats.items.map((i) => [i.key, i.passed, i.attempted]),
+    [['dx', 1, 3]],
+  );
+  assert.deepEqual(
+    stats.hints.map((h) => [h.code, h.count]),
+    [['sign', 1]],
+  );
   const tenths = classStats({ assignment: 'HW', maxScore: 2.5, students: [student('a', 2.5)] });
   assert.equal(tenths.histogram.length, 10);
   assert.equal(tenths.histogram[9].count, 1);
@@ -197,17 +306,41 @@ test('student folder names become distinct safe file names', () => {
 });
 
 test('model and fn tasks become declarations with the same inputs on both sides', () => {
-  const params = { fc: { W: tensor([[1, -2], [3, 0.5]]), b: tensor([0.25, -1]) } };
-  const payload: TaskPayload = { name: 'ridge', kind: 'model', exports: { loss: 'loss', grad: 'grad' }, inputs: params, data: { lambda: 0.5 }, seed: 7, selfCheck: true };
+  const params = {
+    fc: {
+      W: tensor([
+        [1, -2],
+        [3, 0.5],
+      ]),
+      b: tensor([0.25, -1]),
+    },
+  };
+  const payload: TaskPayload = {
+    name: 'ridge',
+    kind: 'model',
+    exports: { loss: 'loss', grad: 'grad' },
+    inputs: params,
+    data: { lambda: 0.5 },
+    seed: 7,
+    selfCheck: true,
+  };
   type P = { fc: { W: Tensor; b: Tensor } };
   const sumSq = (t: Tensor) => t.data.reduce((a, v) => a + v * v, 0);
   const functions = {
     loss: (p: P, d: { lambda: number }) => d.lambda * (sumSq(p.fc.W) + sumSq(p.fc.b)),
-    grad: (p: P, d: { lambda: number }) => ({ fc: { W: { data: p.fc.W.data.map((v) => 2 * d.lambda * v), shape: p.fc.W.shape }, db: p.fc.b.data.map((v) => 2 * d.lambda * v) } }),
+    grad: (p: P, d: { lambda: number }) => ({
+      fc: { W: { data: p.fc.W.data.map((v) => 2 * d.lambda * v), shape: p.fc.W.shape }, db: p.fc.b.data.map((v) => 2 * d.lambda * v) },
+    }),
   };
   const raw = runDeclarationCheck(declarationFor(payload, functions), payload.name, overridesFor(payload));
   assert.equal(raw.checked, true);
-  assert.deepEqual(raw.tensors.map((t) => [t.path, t.gradientKey]), [['fc.W', 'fc.W'], ['fc.b', 'fc.db']]);
+  assert.deepEqual(
+    raw.tensors.map((t) => [t.path, t.gradientKey]),
+    [
+      ['fc.W', 'fc.W'],
+      ['fc.b', 'fc.db'],
+    ],
+  );
   assert.equal(raw.mode, 'full');
   assert.equal(raw.elements.count, 6);
   const forward = forwardOutput(payload, functions) as FlatOutput;
@@ -216,7 +349,16 @@ test('model and fn tasks become declarations with the same inputs on both sides'
   const fnPayload: TaskPayload = { name: 'sq', kind: 'fn', exports: { valueAndGrad: 'vg' }, inputs: { x: tensor([1, 2]) }, seed: 3, selfCheck: true };
   const vg = ({ x }: { x: Tensor }): [number, { dx: Float64Array }] => [sumSq(x), { dx: x.data.map((v) => 2 * v) as Float64Array }];
   assert.deepEqual(Array.from((forwardOutput(fnPayload, { valueAndGrad: vg }) as FlatOutput).values), [5]);
-  assert.match((forwardOutput(fnPayload, { valueAndGrad: () => { throw new Error('boom'); } }) as { problem: string }).problem, /threw Error: boom/);
+  assert.match(
+    (
+      forwardOutput(fnPayload, {
+        valueAndGrad: () => {
+          throw new Error('boom');
+        },
+      }) as { problem: string }
+    ).problem,
+    /threw Error: boom/,
+  );
 });
 
 test("a task's file is found at the top, else as the one file of that name; links out of the folder are found", async () => {

@@ -81,7 +81,10 @@ test('sample mode checks a seeded sample (and says so)', () => {
   const b = check(logCosh(900), { mode: 'sample' }).report.tensors[0];
   assert.equal(a.method, 'sample');
   assert.equal(a.checked, 30);
-  assert.deepEqual(a.elements?.flat.filter((_, i) => a.elements!.state[i] !== 'unchecked'), b.elements?.flat.filter((_, i) => b.elements!.state[i] !== 'unchecked'));
+  assert.deepEqual(
+    a.elements?.flat.filter((_, i) => a.elements!.state[i] !== 'unchecked'),
+    b.elements?.flat.filter((_, i) => b.elements!.state[i] !== 'unchecked'),
+  );
   assert.equal(check(logCosh(900), { mode: 'sample', sample: 50 }).report.tensors[0].checked, 50);
 });
 

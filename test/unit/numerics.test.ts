@@ -28,9 +28,27 @@ function probeScalar(f: (x: number) => number, x: number, analytic: number, opts
   const tol = precision.tolerance;
   const line = lineOf(f, x, opts.float32);
   const out = new ProbeResult(1);
-  prober.probe(line, Float64Array.of(analytic), opts.unit ?? Math.max(Math.abs(x), 1), (_j, a, n) => tol.rtol * Math.max(Math.abs(a), Math.abs(n)) + tol.floor * Math.abs(analytic), out);
-  const verdict = judge({ analytic, numeric: out.numeric[0], errEst: out.errEst[0], kink: out.kink[0] === 1, lo: out.lo[0], hi: out.hi[0] }, Math.abs(analytic), tol);
-  return { numeric: out.numeric[0], errEst: out.errEst[0], kink: out.kink[0] === 1, level: out.level, evaluations: out.evaluations, calls: line.calls, verdict };
+  prober.probe(
+    line,
+    Float64Array.of(analytic),
+    opts.unit ?? Math.max(Math.abs(x), 1),
+    (_j, a, n) => tol.rtol * Math.max(Math.abs(a), Math.abs(n)) + tol.floor * Math.abs(analytic),
+    out,
+  );
+  const verdict = judge(
+    { analytic, numeric: out.numeric[0], errEst: out.errEst[0], kink: out.kink[0] === 1, lo: out.lo[0], hi: out.hi[0] },
+    Math.abs(analytic),
+    tol,
+  );
+  return {
+    numeric: out.numeric[0],
+    errEst: out.errEst[0],
+    kink: out.kink[0] === 1,
+    level: out.level,
+    evaluations: out.evaluations,
+    calls: line.calls,
+    verdict,
+  };
 }
 
 test('central difference is exact for quadratics, with equal and unequal steps', () => {

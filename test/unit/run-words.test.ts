@@ -13,8 +13,23 @@ const plain = palette(false);
 test('a file that could not be checked is one line at its location, counted as a file', () => {
   const run = buildRunReport(
     [
-      { file: `${process.cwd()}/broken.ts`, declarations: [], findings: [{ severity: 'error', code: 'compile-error', message: 'Unexpected ","', location: range(`${process.cwd()}/broken.ts`, 1, 70) }] },
-      { file: `${process.cwd()}/ok.ts`, declarations: [report({ file: `${process.cwd()}/ok.ts`, status: 'error', summary: 'backward threw', findings: [{ severity: 'error', code: 'threw', message: 'backward threw' }] })], findings: [] },
+      {
+        file: `${process.cwd()}/broken.ts`,
+        declarations: [],
+        findings: [{ severity: 'error', code: 'compile-error', message: 'Unexpected ","', location: range(`${process.cwd()}/broken.ts`, 1, 70) }],
+      },
+      {
+        file: `${process.cwd()}/ok.ts`,
+        declarations: [
+          report({
+            file: `${process.cwd()}/ok.ts`,
+            status: 'error',
+            summary: 'backward threw',
+            findings: [{ severity: 'error', code: 'threw', message: 'backward threw' }],
+          }),
+        ],
+        findings: [],
+      },
     ],
     new Date(0),
     1500,
@@ -26,7 +41,17 @@ test('a file that could not be checked is one line at its location, counted as a
 });
 
 test('counts are pluralized', () => {
-  const two = buildRunReport([{ file: '/ws/a.ts', declarations: [report({ status: 'error' }), report({ name: 'b', status: 'error' }), report({ name: 'c', status: 'fail', tensors: [failing()] })], findings: [] }], new Date(0), 100);
+  const two = buildRunReport(
+    [
+      {
+        file: '/ws/a.ts',
+        declarations: [report({ status: 'error' }), report({ name: 'b', status: 'error' }), report({ name: 'c', status: 'fail', tensors: [failing()] })],
+        findings: [],
+      },
+    ],
+    new Date(0),
+    100,
+  );
   assert.match(formatRun(two, plain), /3 declarations in 1 file: 1 failed, 2 errors/);
 });
 
@@ -38,15 +63,24 @@ test('declarations are listed in source order, whatever order the bundle exports
     ['mid', at(12)],
   ]);
   const listed = [{ name: 'alpha' }, { name: 'mid' }, { name: 'unknown' }, { name: 'zeta' }];
-  assert.deepEqual(inSourceOrder(listed, discovered).map((d) => d.name), ['zeta', 'mid', 'alpha', 'unknown']);
+  assert.deepEqual(
+    inSourceOrder(listed, discovered).map((d) => d.name),
+    ['zeta', 'mid', 'alpha', 'unknown'],
+  );
 });
 
 test('a failure while loading the file says so in plain words', () => {
   assert.equal(phaseWhile('load'), 'loading the file');
   assert.equal(phaseWhile('setup'), 'building the inputs');
   assert.equal(phaseWhile('backward'), 'running backward');
-  const memory = outcomeFinding({ ok: false, kind: 'memory', message: 'out of memory', phase: 'load', durationMs: 10 } as never, { timeLimitMs: 60_000, memoryLimitMb: 2048 });
+  const memory = outcomeFinding({ ok: false, kind: 'memory', message: 'out of memory', phase: 'load', durationMs: 10 } as never, {
+    timeLimitMs: 60_000,
+    memoryLimitMb: 2048,
+  });
   assert.equal(memory.message, 'stopped: used more than 2048 MiB of memory while loading the file (a runaway allocation?)');
-  const timeout = outcomeFinding({ ok: false, kind: 'timeout', message: '', phase: 'forward', durationMs: 10 } as never, { timeLimitMs: 60_000, memoryLimitMb: 2048 });
+  const timeout = outcomeFinding({ ok: false, kind: 'timeout', message: '', phase: 'forward', durationMs: 10 } as never, {
+    timeLimitMs: 60_000,
+    memoryLimitMb: 2048,
+  });
   assert.match(timeout.message, /^stopped after 60 s while running forward before any evaluation came back/);
 });

@@ -31,7 +31,10 @@ export function gradebookCsv(result: ClassResult): string {
   const rows = [header.map(csvCell).join(',')];
   for (const student of [...result.students].sort((a, b) => a.student.localeCompare(b.student))) {
     const item = (task: string, key: string) => student.tasks.find((t) => t.name === task)?.items.find((i) => i.key === key);
-    const errors = student.tasks.filter((t) => t.error).map((t) => `${t.name}: ${t.error!.message}`).join('; ');
+    const errors = student.tasks
+      .filter((t) => t.error)
+      .map((t) => `${t.name}: ${t.error!.message}`)
+      .join('; ');
     const percent = student.maxScore > 0 ? (100 * student.score) / student.maxScore : 0;
     rows.push(
       [

@@ -4,7 +4,6 @@
 import { escapeXml as xmlEscape } from '../../report/xml';
 import { roundScore, type ClassResult } from '../results';
 
-
 export function junitXml(result: ClassResult): string {
   const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
   const suites: string[] = [];
@@ -28,7 +27,9 @@ export function junitXml(result: ClassResult): string {
         if (task.error) suiteErrors++;
         else suiteFailures++;
         const message = task.error ? task.error.message : item.feedback.split('\n')[0];
-        cases.push(`${head}\n      <${tag} ${attr('message', message)} ${attr('type', task.error?.code ?? item.status)}>${xmlEscape(item.feedback)}</${tag}>\n    </testcase>`);
+        cases.push(
+          `${head}\n      <${tag} ${attr('message', message)} ${attr('type', task.error?.code ?? item.status)}>${xmlEscape(item.feedback)}</${tag}>\n    </testcase>`,
+        );
       }
     }
     const count = student.tasks.reduce((n, t) => n + t.items.length, 0);

@@ -20,9 +20,12 @@ export function studentRunReport(result: StudentResult, fileOf: (task: string) =
 export function studentReportHtml(result: StudentResult, fileOf: (task: string) => string): string | null {
   try {
     const run = studentRunReport(result, fileOf);
-    return renderHtmlReport({ ...run, files: [...new Set(result.tasks.map((t) => fileOf(t.name)))] }, {
-      title: `${result.assignment}: ${result.student} (${roundScore(result.score)} / ${roundScore(result.maxScore)})`,
-    });
+    return renderHtmlReport(
+      { ...run, files: [...new Set(result.tasks.map((t) => fileOf(t.name)))] },
+      {
+        title: `${result.assignment}: ${result.student} (${roundScore(result.score)} / ${roundScore(result.maxScore)})`,
+      },
+    );
   } catch {
     return null;
   }

@@ -40,7 +40,9 @@ function histogramSvg(stats: ClassStats): string {
       const label = b.from === b.to ? `${roundScore(b.from)}` : `${roundScore(b.from)}–${roundScore(b.to)}`;
       return (
         `<rect class="bar ${cls}" x="${(x + 2).toFixed(1)}" y="${(pad.top + plotH - h).toFixed(1)}" width="${(bw - 4).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(label)} points: ${b.count} students</title></rect>` +
-        (b.count ? `<text class="label" x="${(x + bw / 2).toFixed(1)}" y="${(pad.top + plotH - h - 3).toFixed(1)}" text-anchor="middle">${b.count}</text>` : '') +
+        (b.count
+          ? `<text class="label" x="${(x + bw / 2).toFixed(1)}" y="${(pad.top + plotH - h - 3).toFixed(1)}" text-anchor="middle">${b.count}</text>`
+          : '') +
         `<text class="axis" x="${(x + bw / 2).toFixed(1)}" y="${height - pad.bottom + 14}" text-anchor="middle">${escapeHtml(label)}</text>`
       );
     })
@@ -84,7 +86,10 @@ export function summaryHtml(result: ClassResult, stats: ClassStats, generatedAt 
     ? stats.hints.map((h) => `<tr><td>${escapeHtml(h.code)}</td><td class="num">${h.count}</td><td>${escapeHtml(h.example)}</td></tr>`).join('')
     : '<tr><td colspan="3">No hints: every compared gradient matched or could not be compared.</td></tr>';
   const denialRows = stats.denials
-    .map((d) => `<tr><td>${escapeHtml(d.student)}</td><td>${escapeHtml(d.task)}</td><td>${escapeHtml(d.kind)}${d.atImport ? ' (at import)' : ''}</td><td>${escapeHtml(d.call)}</td><td>${escapeHtml(d.resource ?? '')}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td>${escapeHtml(d.student)}</td><td>${escapeHtml(d.task)}</td><td>${escapeHtml(d.kind)}${d.atImport ? ' (at import)' : ''}</td><td>${escapeHtml(d.call)}</td><td>${escapeHtml(d.resource ?? '')}</td></tr>`,
+    )
     .join('');
   const errorRows = stats.errors.map((e) => `<tr><td>${escapeHtml(e.code)}</td><td class="num">${e.count}</td></tr>`).join('');
   const studentRows = [...result.students]

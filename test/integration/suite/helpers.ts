@@ -36,7 +36,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until `probe` returns a truthy value; fails with `what` after the timeout. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -134,7 +139,12 @@ export async function askRunner(action: string, details: Record<string, unknown>
   const id = `${Date.now()}-${++requestCounter}`;
   writeFileSync(join(dir, `${id}.request.json`), JSON.stringify({ action, ...details }));
   const replyPath = join(dir, `${id}.reply.json`);
-  const reply = await waitFor(`the runner's reply to '${action}'`, () => existsSync(replyPath) && (JSON.parse(readFileSync(replyPath, 'utf8')) as Record<string, unknown>), timeoutMs, 100);
+  const reply = await waitFor(
+    `the runner's reply to '${action}'`,
+    () => existsSync(replyPath) && (JSON.parse(readFileSync(replyPath, 'utf8')) as Record<string, unknown>),
+    timeoutMs,
+    100,
+  );
   assert.ok(reply.ok, `runner could not ${action}: ${String(reply.error)}`);
   return reply;
 }

@@ -11,7 +11,7 @@ test('a wrong gradient sits on its expression, says the hint first, then the wor
   assert.deepEqual(d.range, range('/ws/affine.ts', 14, 8, 34));
   assert.equal(
     d.message,
-    "dW = 2 × numeric: a factor of 2 too many. dW is wrong in 12 of 12 checked elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 1.0e-6).",
+    'dW = 2 × numeric: a factor of 2 too many. dW is wrong in 12 of 12 checked elements; worst at [1, 2]: analytic 0.841234 vs numeric 0.420617 (rel. err 5.0e-1, tolerance 1.0e-6).',
   );
   assert.deepEqual(d.related, [{ range: r.range, message: "checked by layer 'affine'" }]);
 });
@@ -30,7 +30,13 @@ test('without a source range the diagnostic falls back to the declaration', () =
 });
 
 test('kinks are one warning on the declaration', () => {
-  const ds = declarationDiagnostics(report({ status: 'warn', tensors: [tensor({ status: 'warn', kinks: 2 }), tensor({ path: 'b', gradientKey: 'db', status: 'warn', kinks: 1 })], findings: [{ severity: 'warning', code: 'kink', message: 'kinks' }] }));
+  const ds = declarationDiagnostics(
+    report({
+      status: 'warn',
+      tensors: [tensor({ status: 'warn', kinks: 2 }), tensor({ path: 'b', gradientKey: 'db', status: 'warn', kinks: 1 })],
+      findings: [{ severity: 'warning', code: 'kink', message: 'kinks' }],
+    }),
+  );
   assert.equal(ds.length, 1);
   assert.equal(ds[0].severity, 'warning');
   assert.equal(ds[0].code, 'kink');
@@ -39,14 +45,20 @@ test('kinks are one warning on the declaration', () => {
 
 test('a runtime error is an error at the throwing line; time-outs and memory say so', () => {
   const location = range('/ws/affine.ts', 20, 4, 30);
-  const threw = declarationDiagnostics(report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'threw', phase: 'backward', message: 'boom', location }] }));
+  const threw = declarationDiagnostics(
+    report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'threw', phase: 'backward', message: 'boom', location }] }),
+  );
   assert.equal(threw.length, 1);
   assert.deepEqual(threw[0].range, location);
   assert.equal(threw[0].message, 'affine: backward threw: boom');
-  const timeout = declarationDiagnostics(report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'timeout', message: 'stopped after 3 s' }] }));
+  const timeout = declarationDiagnostics(
+    report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'timeout', message: 'stopped after 3 s' }] }),
+  );
   assert.match(timeout[0].message, /time limit: stopped after 3 s/);
   assert.deepEqual(timeout[0].range, report().range, 'no location: on the declaration');
-  const memory = declarationDiagnostics(report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'memory', message: 'used more than 2048 MiB' }] }));
+  const memory = declarationDiagnostics(
+    report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'memory', message: 'used more than 2048 MiB' }] }),
+  );
   assert.match(memory[0].message, /memory limit/);
 });
 
@@ -63,8 +75,13 @@ test('a missing gradient is reported once, on its tensor', () => {
 });
 
 test('cancelled runs leave no diagnostics; file findings land at their location', () => {
-  assert.deepEqual(declarationDiagnostics(report({ status: 'error', tensors: [], findings: [{ severity: 'info', code: 'cancelled', message: 'cancelled' }] })), []);
-  const [compile] = fileFindingDiagnostics('/ws/a.ts', [{ severity: 'error', code: 'compile-error', message: 'Expected ;', location: range('/ws/a.ts', 3, 7) }]);
+  assert.deepEqual(
+    declarationDiagnostics(report({ status: 'error', tensors: [], findings: [{ severity: 'info', code: 'cancelled', message: 'cancelled' }] })),
+    [],
+  );
+  const [compile] = fileFindingDiagnostics('/ws/a.ts', [
+    { severity: 'error', code: 'compile-error', message: 'Expected ;', location: range('/ws/a.ts', 3, 7) },
+  ]);
   assert.equal(compile.range.start.line, 3);
   const [noLocation] = fileFindingDiagnostics('/ws/a.ts', [{ severity: 'error', code: 'load-error', message: 'x' }]);
   assert.deepEqual(noLocation.range.start, { line: 0, column: 0 });

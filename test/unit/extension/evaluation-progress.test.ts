@@ -48,7 +48,10 @@ test('the latest progress of each running declaration is kept', () => {
   store.update(evaluations({ done: 20 }));
   store.update(evaluations({ declaration: 'conv', done: 5 }));
   assert.equal(store.get('/ws/affine.ts', 'affine')?.done, 20);
-  assert.deepEqual(store.all().map((p) => p.declaration), ['affine', 'conv']);
+  assert.deepEqual(
+    store.all().map((p) => p.declaration),
+    ['affine', 'conv'],
+  );
 });
 
 test('short checks show no progress: their first estimates are mostly warm-up', () => {
@@ -87,7 +90,10 @@ test('a declaration that finished (or a file whose run ended) no longer shows pr
   store.clear('/ws/affine.ts', 'affine');
   assert.equal(store.get('/ws/affine.ts', 'affine'), undefined);
   store.clear('/ws/affine.ts');
-  assert.deepEqual(store.all().map((p) => p.file), ['/ws/other.ts']);
+  assert.deepEqual(
+    store.all().map((p) => p.file),
+    ['/ws/other.ts'],
+  );
   clock.advance(250);
   assert.equal(announced.length, 2);
   store.clear('/ws/nothing.ts');

@@ -38,7 +38,11 @@ test('kinks are a warning that says how many elements', () => {
 });
 
 test('time-outs and runtime errors say so plainly', () => {
-  const timeout = report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'timeout', message: 'stopped after 3 s while running f: an infinite loop' }] });
+  const timeout = report({
+    status: 'error',
+    tensors: [],
+    findings: [{ severity: 'error', code: 'timeout', message: 'stopped after 3 s while running f: an infinite loop' }],
+  });
   assert.match(resultTitle(timeout), /^✗ timed out: stopped after 3 s/);
   const threw = report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'threw', phase: 'backward', message: 'boom. More text.' }] });
   assert.equal(resultTitle(threw), '✗ threw in backward: boom.');
@@ -58,15 +62,24 @@ test('first sentences keep decimal points and cut long text', () => {
 });
 
 test('a file-level failure is named in the lens', () => {
-  assert.equal(lensTitle({ kind: 'fileError', finding: { severity: 'error', code: 'compile-error', message: 'Expected ";" but found "}". At line 3.' } }), '✗ does not compile: Expected ";" but found "}".');
+  assert.equal(
+    lensTitle({ kind: 'fileError', finding: { severity: 'error', code: 'compile-error', message: 'Expected ";" but found "}". At line 3.' } }),
+    '✗ does not compile: Expected ";" but found "}".',
+  );
 });
 
 test('a long check shows its evaluations in the lens of the running declaration', () => {
   assert.equal(lensTitle({ kind: 'running' }, evaluations()), '$(sync~spin) Checking… 840/1200 evaluations · ~12 s left');
   assert.equal(lensTitle({ kind: 'running' }, evaluations({ etaMs: undefined })), '$(sync~spin) Checking… 840/1200 evaluations');
   // Re-checking: the progress is the news; the old verdict moves to the hover, marked outdated.
-  assert.equal(lensTitle({ kind: 'done', report: report(), outdated: true, running: true }, evaluations()), '$(sync~spin) Re-checking… 840/1200 evaluations · ~12 s left');
-  assert.match(lensTooltip({ kind: 'done', report: report(), outdated: true, running: true }, evaluations()), /840 of 1200 planned evaluations[\s\S]*Last result \(outdated[\s\S]*✓ gradients match/);
+  assert.equal(
+    lensTitle({ kind: 'done', report: report(), outdated: true, running: true }, evaluations()),
+    '$(sync~spin) Re-checking… 840/1200 evaluations · ~12 s left',
+  );
+  assert.match(
+    lensTooltip({ kind: 'done', report: report(), outdated: true, running: true }, evaluations()),
+    /840 of 1200 planned evaluations[\s\S]*Last result \(outdated[\s\S]*✓ gradients match/,
+  );
   // Progress only matters while the declaration runs.
   assert.equal(lensTitle({ kind: 'done', report: report(), outdated: false, running: false }, evaluations()), '✓ gradients match · max rel. err 3e-10');
 });
@@ -97,7 +110,18 @@ test('long verdicts are cut to fit beside "show heatmap"; the hover has them in 
   for (const name of ['dx', 'dh0', 'dWx', 'dWh', 'db']) assert.match(hover, new RegExp(`• ${name} is wrong|• ${name} is wrong only`));
   assert.match(hover, /Click to check again/);
   // A long error is cut at a word, with an ellipsis.
-  const threw = report({ status: 'error', tensors: [], findings: [{ severity: 'error', code: 'threw', phase: 'backward', message: 'Error: matmul: inner dimensions differ (4×3 · 5×3) when multiplying the cached input by dout' }] });
+  const threw = report({
+    status: 'error',
+    tensors: [],
+    findings: [
+      {
+        severity: 'error',
+        code: 'threw',
+        phase: 'backward',
+        message: 'Error: matmul: inner dimensions differ (4×3 · 5×3) when multiplying the cached input by dout',
+      },
+    ],
+  });
   assert.ok(resultTitle(threw).length <= TITLE_MAX, resultTitle(threw));
   assert.match(resultTitle(threw), /^✗ threw in backward: Error: matmul: inner .*…$/);
   assert.equal(fit('one · two · three four', 14), 'one · two …');

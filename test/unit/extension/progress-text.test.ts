@@ -22,7 +22,10 @@ test('time left is an estimate: whole seconds, then minutes', () => {
 
 test('the lens tooltip says what the check is doing and how to stop it', () => {
   assert.equal(progressTooltip(undefined), 'Stop the running check');
-  assert.equal(progressTooltip(evaluations()), 'narrowing failing directions down to blocks and elements: 840 of 1200 planned evaluations, 30 s so far.\nClick to stop the check.');
+  assert.equal(
+    progressTooltip(evaluations()),
+    'narrowing failing directions down to blocks and elements: 840 of 1200 planned evaluations, 30 s so far.\nClick to stop the check.',
+  );
   assert.match(progressTooltip(evaluations({ stage: 'warm-up' })), /^warm-up: /);
 });
 

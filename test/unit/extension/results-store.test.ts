@@ -38,7 +38,13 @@ test('an edit outdates results until the re-run replaces them', () => {
 test('a file that stops compiling outdates its reports and keeps the compile error', () => {
   const store = new ResultsStore();
   store.setReport(report({ file: '/a.ts' }));
-  store.finish('/a.ts', { file: '/a.ts', declarations: [], findings: [{ severity: 'error', code: 'compile-error', message: 'Expected ;' }], dependencies: [], cancelled: false });
+  store.finish('/a.ts', {
+    file: '/a.ts',
+    declarations: [],
+    findings: [{ severity: 'error', code: 'compile-error', message: 'Expected ;' }],
+    dependencies: [],
+    cancelled: false,
+  });
   assert.ok(store.isOutdated('/a.ts', 'affine'));
   assert.equal(store.fileFindings('/a.ts').findings[0].code, 'compile-error');
 });
@@ -50,7 +56,10 @@ test('an engine failure becomes a file finding; removed declarations are dropped
   store.finish('/a.ts', undefined, new Error('worker could not start'));
   assert.match(store.fileFindings('/a.ts').findings[0].message, /worker could not start/);
   store.retain('/a.ts', ['kept']);
-  assert.deepEqual(store.reports('/a.ts').map((r) => r.name), ['kept']);
+  assert.deepEqual(
+    store.reports('/a.ts').map((r) => r.name),
+    ['kept'],
+  );
   store.remove('/a.ts');
   assert.deepEqual(store.checkedFiles(), []);
 });
@@ -58,7 +67,13 @@ test('an engine failure becomes a file finding; removed declarations are dropped
 test('a file that does not compile says so in the lens of a declaration without a current result', () => {
   const store = new ResultsStore();
   store.markRunning('/a.ts', undefined, ['affine']);
-  store.finish('/a.ts', { file: '/a.ts', declarations: [], findings: [{ severity: 'error', code: 'compile-error', message: 'Expected ";". More.' }], dependencies: [], cancelled: false });
+  store.finish('/a.ts', {
+    file: '/a.ts',
+    declarations: [],
+    findings: [{ severity: 'error', code: 'compile-error', message: 'Expected ";". More.' }],
+    dependencies: [],
+    cancelled: false,
+  });
   const state = store.lensState('/a.ts', 'affine', true);
   assert.equal(state.kind, 'fileError');
   store.markOutdated('/a.ts');

@@ -120,7 +120,11 @@ test('an engine failure is reported, an abort is not an error', async () => {
           request.signal?.addEventListener('abort', () => reject(new Error('aborted')));
         }),
     }),
-    { onStart: () => undefined, onReport: () => undefined, onFinish: (job, result, error) => events.push(`${job.file} ${error ? (error as Error).message : 'no error'}`) },
+    {
+      onStart: () => undefined,
+      onReport: () => undefined,
+      onFinish: (job, result, error) => events.push(`${job.file} ${error ? (error as Error).message : 'no error'}`),
+    },
   );
   await scheduler.check({ file: '/boom.ts', reason: 'save' });
   const pending = scheduler.check({ file: '/slow.ts', reason: 'save' });

@@ -21,7 +21,12 @@ export interface Compared {
 }
 
 /** Even blocks of `size` elements over [0, total), each 'pass' with a small margin unless `states` says otherwise. */
-export function evenBlocks(total: number, size: number, states: Record<number, BlockResult['state']> = {}, margins: Record<number, number> = {}): BlockResult[] {
+export function evenBlocks(
+  total: number,
+  size: number,
+  states: Record<number, BlockResult['state']> = {},
+  margins: Record<number, number> = {},
+): BlockResult[] {
   const out: BlockResult[] = [];
   for (let i = 0, from = 0; from < total; i++, from += size) {
     const state = states[i] ?? 'pass';
@@ -60,7 +65,9 @@ export function direction(scope: string, margin: number, state: DirectionResult[
 export function blockDirections(path: string, blocks: BlockResult[]): DirectionResult[] {
   return blocks
     .filter((b) => b.state !== 'unchecked')
-    .map((b) => direction(path, b.margin!, b.state === 'fail' ? 'fail' : b.state === 'kink' ? 'kink' : 'pass', { block: [b.from, b.to], elements: b.to - b.from }));
+    .map((b) =>
+      direction(path, b.margin!, b.state === 'fail' ? 'fail' : b.state === 'kink' ? 'kink' : 'pass', { block: [b.from, b.to], elements: b.to - b.from }),
+    );
 }
 
 export function blockTensor(o: {
@@ -176,7 +183,8 @@ export function bigReport(): DeclarationReport {
   const chain = halvingChain(BIG.narrowed * BIG.blockSize, (BIG.narrowed + 1) * BIG.blockSize, BIG.failing, BIG.leaf);
   const leaf = chain[chain.length - 2];
   const compared: Compared[] = [];
-  for (let f = leaf.from; f < leaf.to; f++) compared.push({ flat: f, state: f === BIG.failing ? 'fail' : 'pass', relErr: f === BIG.failing ? 0.02 : 1e-10 * (1 + (f % 5)) });
+  for (let f = leaf.from; f < leaf.to; f++)
+    compared.push({ flat: f, state: f === BIG.failing ? 'fail' : 'pass', relErr: f === BIG.failing ? 0.02 : 1e-10 * (1 + (f % 5)) });
   const joint = [direction('all', 3.1e4, 'fail'), direction('all', 2.6e4, 'fail')];
   const encW = blockTensor({
     path: 'enc.W',
@@ -203,9 +211,19 @@ export function bigReport(): DeclarationReport {
     shape: [1000, 500],
     directions: [...joint, direction('dec.W', 0.04, 'pass'), direction('dec.W', 2.1, 'within-rtol')],
   });
-  const decB = blockTensor({ path: 'dec.b', group: 'dec', shape: [500], layout: 'all', method: 'elements', compared: Array.from({ length: 500 }, (_, f) => ({ flat: f, state: 'pass' as const })), directions: joint });
+  const decB = blockTensor({
+    path: 'dec.b',
+    group: 'dec',
+    shape: [500],
+    layout: 'all',
+    method: 'elements',
+    compared: Array.from({ length: 500 }, (_, f) => ({ flat: f, state: 'pass' as const })),
+    directions: joint,
+  });
   return blockReport([encW, encB, decW, decB], {
     partial: true,
-    findings: [{ severity: 'warning', code: 'partial', message: 'The check stopped at the time limit (30 s): enc.W has a failing block that was not narrowed down.' }],
+    findings: [
+      { severity: 'warning', code: 'partial', message: 'The check stopped at the time limit (30 s): enc.W has a failing block that was not narrowed down.' },
+    ],
   });
 }

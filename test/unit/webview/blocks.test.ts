@@ -7,19 +7,17 @@ import type { BlockResult, TensorResult } from '../../../core/report/types';
 import { barsOf } from '../../../webview/bars';
 import { hasCells, specialsOf } from '../../../webview/declaration';
 import { describeCell } from '../../../webview/describe';
+import { drill, forEachTileOverlap, overview, PRIORITY, SearchBlocks, TensorIndex, tileOf, type Cell, type TileGrid, type View } from '../../../webview/layout';
 import {
-  drill,
-  forEachTileOverlap,
-  overview,
-  PRIORITY,
-  SearchBlocks,
-  TensorIndex,
-  tileOf,
-  type Cell,
-  type TileGrid,
-  type View,
-} from '../../../webview/layout';
-import { directionState, jointDirections, measure, openFailingBlocks, ownDirections, tensorStats, uncheckedWords, visibleBlocks } from '../../../webview/summary';
+  directionState,
+  jointDirections,
+  measure,
+  openFailingBlocks,
+  ownDirections,
+  tensorStats,
+  uncheckedWords,
+  visibleBlocks,
+} from '../../../webview/summary';
 import { Rng } from '../../../core/contract/random';
 import { BIG, bigReport, blockReport, blockTensor, direction, evenBlocks, halvingChain, RTOL } from './block-fixtures';
 
@@ -45,9 +43,19 @@ test('each element is described by the narrowest block containing it; gaps and o
     ],
   });
   const s = new SearchBlocks(t);
-  assert.deepEqual([s.from, s.to, s.block], [[0, 25, 60, 95], [25, 50, 80, 100], [1, 2, 3, 4]]);
+  assert.deepEqual(
+    [s.from, s.to, s.block],
+    [
+      [0, 25, 60, 95],
+      [25, 50, 80, 100],
+      [1, 2, 3, 4],
+    ],
+  );
   assert.equal(s.covered, 25 + 25 + 20 + 5);
-  assert.deepEqual([0, 24, 25, 49, 50, 59, 60, 79, 80, 95, 99, 100, -1].map((f) => s.blockAt(f)), [1, 1, 2, 2, -1, -1, 3, 3, -1, 4, 4, -1, -1]);
+  assert.deepEqual(
+    [0, 24, 25, 49, 50, 59, 60, 79, 80, 95, 99, 100, -1].map((f) => s.blockAt(f)),
+    [1, 1, 2, 2, -1, -1, 3, 3, -1, 4, 4, -1, -1],
+  );
   assert.equal(new SearchBlocks(blockTensor({ path: 'b', shape: [4] })).length, 0);
 });
 
@@ -65,7 +73,11 @@ test('forEachTileOverlap counts exactly the elements of a range in each tile', (
     for (let f = a; f < Math.min(b, g.total); f++) want.set(tileOf(g, f), (want.get(tileOf(g, f)) ?? 0) + 1);
     const got = new Map<number, number>();
     forEachTileOverlap(g, a, b, (tile, n) => got.set(tile, (got.get(tile) ?? 0) + n));
-    assert.deepEqual([...got].sort((x, y) => x[0] - y[0]), [...want].sort((x, y) => x[0] - y[0]), JSON.stringify({ g, a, b }));
+    assert.deepEqual(
+      [...got].sort((x, y) => x[0] - y[0]),
+      [...want].sort((x, y) => x[0] - y[0]),
+      JSON.stringify({ g, a, b }),
+    );
   }
 });
 
@@ -75,7 +87,11 @@ test('element cells show their own state when compared, their block’s when not
     path: 'W',
     shape: [8, 10],
     blocks: evenBlocks(80, 10, { 2: 'fail', 5: 'kink', 7: 'unchecked' }, { 2: 1200 }),
-    compared: [{ flat: 23, state: 'fail' }, { flat: 24, state: 'pass' }, { flat: 51, state: 'kink' }],
+    compared: [
+      { flat: 23, state: 'fail' },
+      { flat: 24, state: 'pass' },
+      { flat: 51, state: 'kink' },
+    ],
   });
   const v = overview(t);
   assert.equal(v.kind, 'elements');
@@ -90,7 +106,10 @@ test('element cells show their own state when compared, their block’s when not
   assert.equal(at(v, 0, 0).state, 'block-pass');
   assert.equal(at(v, 0, 7).state, 'unchecked');
   assert.equal(at(v, 0, 7).block, 7);
-  assert.match(v.caption, /3 of 80 elements were compared one by one; the other cells are hatched with how a direction through their block came out \(8 blocks\)/);
+  assert.match(
+    v.caption,
+    /3 of 80 elements were compared one by one; the other cells are hatched with how a direction through their block came out \(8 blocks\)/,
+  );
 
   const d = describeCell(t, at(v, 5, 2), false);
   assert.equal(d.title, 'W[2, 5] — not compared; a direction through its block FAILS');
@@ -138,7 +157,10 @@ test('a block whose elements in a tile were all compared does not colour that ti
   const t = blockTensor({
     path: 'W',
     shape: [130, 130],
-    blocks: [{ from: 0, to: 3, state: 'fail', margin: 50 }, { from: 3, to: 130 * 130, state: 'pass', margin: 0.2 }],
+    blocks: [
+      { from: 0, to: 3, state: 'fail', margin: 50 },
+      { from: 3, to: 130 * 130, state: 'pass', margin: 0.2 },
+    ],
     compared: [0, 1, 2].map((flat) => ({ flat, state: 'pass' as const })),
     layout: 'sampled',
   });
@@ -155,7 +177,17 @@ test('every tile agrees with the window it opens: its state is the worst of the 
   const shape = [200, 300];
   const total = 60_000;
   // Blocks 200–205 were not reached (about five rows: whole tiles of 4 rows among them).
-  const blocks: BlockResult[] = evenBlocks(total, 245, { 3: 'fail', 100: 'fail', 170: 'kink', 200: 'unchecked', 201: 'unchecked', 202: 'unchecked', 203: 'unchecked', 204: 'unchecked', 205: 'unchecked' });
+  const blocks: BlockResult[] = evenBlocks(total, 245, {
+    3: 'fail',
+    100: 'fail',
+    170: 'kink',
+    200: 'unchecked',
+    201: 'unchecked',
+    202: 'unchecked',
+    203: 'unchecked',
+    204: 'unchecked',
+    205: 'unchecked',
+  });
   blocks.push(...halvingChain(100 * 245, 101 * 245, 100 * 245 + 77, 8));
   const compared = Array.from({ length: 400 }, () => Math.floor(r() * total));
   for (let f = 100 * 245 + 72; f < 100 * 245 + 80; f++) compared.push(f);
@@ -190,11 +222,22 @@ test('every tile agrees with the window it opens: its state is the worst of the 
 test('conv slices and 1-D strips aggregate blocks the same way', () => {
   // 64×32 slices of 3×3, one cell per slice; block [9·(10·32 + 7), +9) is slice (10, 7).
   const slice = 10 * 32 + 7;
-  const conv = blockTensor({ path: 'w', shape: [64, 32, 3, 3], blocks: [{ from: 0, to: 9 * slice, state: 'pass', margin: 0.1 }, { from: 9 * slice, to: 9 * slice + 9, state: 'fail', margin: 77 }, { from: 9 * slice + 9, to: 64 * 32 * 9, state: 'pass', margin: 0.1 }] });
+  const conv = blockTensor({
+    path: 'w',
+    shape: [64, 32, 3, 3],
+    blocks: [
+      { from: 0, to: 9 * slice, state: 'pass', margin: 0.1 },
+      { from: 9 * slice, to: 9 * slice + 9, state: 'fail', margin: 77 },
+      { from: 9 * slice + 9, to: 64 * 32 * 9, state: 'pass', margin: 0.1 },
+    ],
+  });
   const v = overview(conv);
   assert.equal(v.kind, 'slice-tiles');
   const bad = v.cells.filter((c) => c.state === 'block-fail');
-  assert.deepEqual(bad.map((c) => [c.x, c.y]), [[7, 10]]);
+  assert.deepEqual(
+    bad.map((c) => [c.x, c.y]),
+    [[7, 10]],
+  );
   assert.ok(v.cells.filter((c) => c !== bad[0]).every((c) => c.state === 'block-pass'));
   const z = drill(conv, { x: 7, y: 10 })!;
   assert.equal(z.cells.filter((c) => c.state === 'block-fail').length, 9);
@@ -203,7 +246,10 @@ test('conv slices and 1-D strips aggregate blocks the same way', () => {
   const strip = blockTensor({ path: 'b', shape: [1_000_000], blocks: evenBlocks(1_000_000, 1000, { 300: 'fail', 500: 'fail' }) });
   const s = overview(strip);
   assert.deepEqual([s.kind, s.cols, s.rows], ['tiles', 128, 1]);
-  assert.deepEqual(s.cells.filter((c) => c.state === 'block-fail').map((c) => c.x), [38, 63, 64]);
+  assert.deepEqual(
+    s.cells.filter((c) => c.state === 'block-fail').map((c) => c.x),
+    [38, 63, 64],
+  );
 });
 
 test('the 1,000,000-element tensor: the located element, the unnarrowed block and the kink block, quickly', () => {
@@ -221,7 +267,10 @@ test('the 1,000,000-element tensor: the located element, the unnarrowed block an
   assert.equal(at(v, fx, fy).state, 'fail');
   assert.equal(at(v, fx, fy).failing, 1);
   const openRow = v.cells.filter((c) => c.y === Math.floor(BIG.open / 16));
-  assert.ok(openRow.every((c) => c.state === 'block-fail'), 'the unnarrowed failing block covers its whole row of tiles');
+  assert.ok(
+    openRow.every((c) => c.state === 'block-fail'),
+    'the unnarrowed failing block covers its whole row of tiles',
+  );
   assert.ok(v.cells.filter((c) => c.y === Math.floor(BIG.kink / 16)).every((c) => c.state === 'block-kink'));
   // Rows 960–999 were not reached: tile rows 60–62 are wholly unreached; tile row 59 also has passing rows.
   assert.ok(v.cells.filter((c) => c.y >= 60).every((c) => c.state === 'unchecked'));
@@ -250,11 +299,20 @@ test('directions: their state, which tensor they belong to, and the joint ones g
   const [encW, encB, decW] = report.tensors;
   assert.equal(directionState({ ...direction('x', 1, undefined), pass: false }), 'fail');
   assert.equal(directionState({ ...direction('x', 1, undefined), pass: true }), 'pass');
-  assert.deepEqual(ownDirections(decW).map((d) => d.state), ['pass', 'within-rtol']);
+  assert.deepEqual(
+    ownDirections(decW).map((d) => d.state),
+    ['pass', 'within-rtol'],
+  );
   assert.equal(ownDirections(encB).length, 0);
   assert.ok(ownDirections(encW).every((d) => d.scope === 'enc.W'));
   const joint = jointDirections(report);
-  assert.deepEqual(joint.map((d) => [d.scope, d.margin]), [['all', 3.1e4], ['all', 2.6e4]]);
+  assert.deepEqual(
+    joint.map((d) => [d.scope, d.margin]),
+    [
+      ['all', 3.1e4],
+      ['all', 2.6e4],
+    ],
+  );
 });
 
 test('what a tensor says about itself: directions only, blocks, what was not checked', () => {
@@ -264,12 +322,22 @@ test('what a tensor says about itself: directions only, blocks, what was not che
   // Two failing rows (437, 612) and the failing half at each level of row 437's halving chain.
   const failingBlocks = encW.blocks!.filter((b) => b.state === 'fail').length;
   assert.equal(failingBlocks, 2 + encW.blocks!.slice(1000).length / 2);
-  assert.deepEqual(tensorStats(encW), ['max rel. error 0.02', '1 of 16 fail', `${failingBlocks} of ${encW.blocks!.length.toLocaleString('en-US')} blocks fail`]);
+  assert.deepEqual(tensorStats(encW), [
+    'max rel. error 0.02',
+    '1 of 16 fail',
+    `${failingBlocks} of ${encW.blocks!.length.toLocaleString('en-US')} blocks fail`,
+  ]);
   assert.equal(uncheckedWords(encW.unchecked), 'Not checked: 1 deviating block (1,000 elements) not narrowed down to elements; the evaluation budget ran out.');
   assert.equal(uncheckedWords(undefined), null);
-  assert.equal(uncheckedWords({ blocks: 3, elements: 6144, reason: 'time-limit' }), 'Not checked: 3 deviating blocks (6,144 elements) not narrowed down to elements; the time limit was reached.');
+  assert.equal(
+    uncheckedWords({ blocks: 3, elements: 6144, reason: 'time-limit' }),
+    'Not checked: 3 deviating blocks (6,144 elements) not narrowed down to elements; the time limit was reached.',
+  );
   // The engine's "never reached": no block, the elements not compared.
-  assert.equal(uncheckedWords({ blocks: 0, elements: 500_000, reason: 'time-limit' }), 'Not checked: 500,000 elements not reached by the search; the time limit was reached.');
+  assert.equal(
+    uncheckedWords({ blocks: 0, elements: 500_000, reason: 'time-limit' }),
+    'Not checked: 500,000 elements not reached by the search; the time limit was reached.',
+  );
   // A tensor with blocks and no element compared says so too.
   const only = blockTensor({ path: 'E', shape: [5000, 20], blocks: evenBlocks(100_000, 317, { 3: 'fail' }) });
   assert.deepEqual(tensorStats(only), ['directions only', 'none through it alone', '1 of 316 blocks fail']);
@@ -285,11 +353,20 @@ test('bars: a directions-only tensor is measured by its own directions’ margin
   assert.equal(measure(encB, RTOL, joint).basis, 'elements');
   // enc.W has a located element (0.02) and an unnarrowed failing block (margin 8,400 → 8.4e-3 on the axis).
   // Only row 612 counts: row 437 and its failing halves were narrowed down to the located element.
-  assert.deepEqual(openFailingBlocks(encW).map((b) => b.from), [BIG.open * 1000]);
+  assert.deepEqual(
+    openFailingBlocks(encW).map((b) => b.from),
+    [BIG.open * 1000],
+  );
   const w = measure(encW, RTOL, joint);
   assert.deepEqual([w.basis, w.relErr, w.margin, w.fromDirections, w.value], ['elements', 0.02, BIG.openMargin, false, 0.02]);
   const bars = barsOf(report);
-  assert.deepEqual(bars.map((b) => [b.label, b.sublabel]), [['enc', null], ['dec', 'W: directions only']]);
+  assert.deepEqual(
+    bars.map((b) => [b.label, b.sublabel]),
+    [
+      ['enc', null],
+      ['dec', 'W: directions only'],
+    ],
+  );
   // A tensor with only joint directions has no bar value; the joint directions get a bar of their own.
   const lone = blockTensor({ path: 'z', group: 'z', shape: [10, 10], directions: joint });
   assert.equal(measure(lone, RTOL, joint).basis, 'joint');
@@ -320,7 +397,12 @@ test('an unnarrowed failing block lifts a tensor’s bar above what its compared
 });
 
 test('a heatmap is drawn for listed elements or blocks that divide the tensor; the legend lists what it shows', () => {
-  const whole = blockTensor({ path: 'V', shape: [300, 300], blocks: [{ from: 0, to: 90_000, state: 'pass', margin: 0.02 }], directions: [direction('V', 0.02, 'pass', { block: [0, 90_000] })] });
+  const whole = blockTensor({
+    path: 'V',
+    shape: [300, 300],
+    blocks: [{ from: 0, to: 90_000, state: 'pass', margin: 0.02 }],
+    directions: [direction('V', 0.02, 'pass', { block: [0, 90_000] })],
+  });
   assert.equal(hasCells(whole), false, 'one block over the whole tensor: the directions table says as much');
   const split = blockTensor({ path: 'V', shape: [300, 300], blocks: evenBlocks(90_000, 300, { 7: 'fail' }) });
   assert.equal(hasCells(split), true);
@@ -333,10 +415,16 @@ test('a heatmap is drawn for listed elements or blocks that divide the tensor; t
   const narrowed = blockTensor({
     path: 'V',
     shape: [30, 30],
-    blocks: [{ from: 0, to: 4, state: 'fail', margin: 90 }, { from: 4, to: 900, state: 'pass', margin: 0.1 }],
+    blocks: [
+      { from: 0, to: 4, state: 'fail', margin: 90 },
+      { from: 4, to: 900, state: 'pass', margin: 0.1 },
+    ],
     compared: [0, 1, 2, 3].map((flat) => ({ flat, state: flat === 2 ? 'fail' : 'pass' })),
   });
   assert.deepEqual(specialsOf(blockReport([narrowed])), ['block-pass']);
-  assert.deepEqual(visibleBlocks(narrowed).map((b) => b.from), [4]);
+  assert.deepEqual(
+    visibleBlocks(narrowed).map((b) => b.from),
+    [4],
+  );
   assert.deepEqual(tensorStats(whole), ['directions only', '1 direction', 'margin 0.02']);
 });

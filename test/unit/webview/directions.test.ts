@@ -5,7 +5,16 @@ import { test } from 'node:test';
 import type { DirectionResult } from '../../../core/report/types';
 import { rowState, stateCounts } from '../../../webview/directions';
 
-const direction = (state: DirectionResult['state']): DirectionResult => ({ scope: 'W', analytic: 1, numeric: 1.1, errEst: 1e-9, tolerance: 1e-6, margin: state === 'pass' ? 0.1 : 40, pass: state === 'pass', state });
+const direction = (state: DirectionResult['state']): DirectionResult => ({
+  scope: 'W',
+  analytic: 1,
+  numeric: 1.1,
+  errEst: 1e-9,
+  tolerance: 1e-6,
+  margin: state === 'pass' ? 0.1 : 40,
+  pass: state === 'pass',
+  state,
+});
 
 test('a failing direction under a passing tensor was resolved by its elements', () => {
   assert.equal(rowState(direction('fail'), 'pass', true), 'resolved');

@@ -7,8 +7,14 @@ import { assetCandidates, findWebviewAssets, renderHtmlReport } from '../../../c
 import type { RunReport } from '../../../core/report/types';
 
 const run: RunReport = {
-  schema: 'gradlens.run', version: 1, tool: { name: 'gradlens', version: '0.1.0' }, startedAt: '2026-01-01T00:00:00Z', timeMs: 10,
-  files: [], declarations: [], totals: { pass: 0, warn: 0, fail: 0, error: 0 },
+  schema: 'gradlens.run',
+  version: 1,
+  tool: { name: 'gradlens', version: '0.1.0' },
+  startedAt: '2026-01-01T00:00:00Z',
+  timeMs: 10,
+  files: [],
+  declarations: [],
+  totals: { pass: 0, warn: 0, fail: 0, error: 0 },
 };
 
 function assets(): string {
@@ -32,7 +38,10 @@ test('the report inlines the bundle and the run under one nonce', () => {
 
 test('a missing bundle is a clear error naming where it looked', () => {
   const empty = mkdtempSync(join(tmpdir(), 'gradlens-empty-'));
-  assert.throws(() => findWebviewAssets(empty), (e: Error) => e.message.includes(empty) && e.message.includes('npm run build'));
+  assert.throws(
+    () => findWebviewAssets(empty),
+    (e: Error) => e.message.includes(empty) && e.message.includes('npm run build'),
+  );
 });
 
 test('from sources the bundle is looked for in the repository dist/', () => {

@@ -10,15 +10,42 @@ const load = (name: string): DeclarationReport => JSON.parse(readFileSync(join(f
 const tensorOf = (report: DeclarationReport, path: string) => report.tensors.find((t) => t.path === path)!;
 
 /** A tensor whose element at flat f has relErr f·1e-9 and the state `states(f)`. */
-function synthetic(shape: number[], states: (f: number) => ElementState = () => 'pass', layout: 'all' | 'sampled' = 'all', keep: (f: number) => boolean = () => true): TensorResult {
+function synthetic(
+  shape: number[],
+  states: (f: number) => ElementState = () => 'pass',
+  layout: 'all' | 'sampled' = 'all',
+  keep: (f: number) => boolean = () => true,
+): TensorResult {
   const size = shape.reduce((a, b) => a * b, 1);
   const flat = [...Array(size).keys()].filter(keep);
   return {
-    path: 't', group: '', gradientKey: 't', shape, size, status: 'pass', method: 'elements', checked: size, failing: 0, kinks: 0, nonFinite: 0,
-    maxRelErr: null, maxAbsErr: null, margin: null, worst: null, kinkIndices: [], hints: [], directions: [], evaluations: 0,
+    path: 't',
+    group: '',
+    gradientKey: 't',
+    shape,
+    size,
+    status: 'pass',
+    method: 'elements',
+    checked: size,
+    failing: 0,
+    kinks: 0,
+    nonFinite: 0,
+    maxRelErr: null,
+    maxAbsErr: null,
+    margin: null,
+    worst: null,
+    kinkIndices: [],
+    hints: [],
+    directions: [],
+    evaluations: 0,
     elements: {
-      layout, flat,
-      analytic: flat.map(() => 1), numeric: flat.map(() => 1), absErr: flat.map((f) => f * 1e-9), relErr: flat.map((f) => f * 1e-9), errEst: flat.map(() => 1e-12),
+      layout,
+      flat,
+      analytic: flat.map(() => 1),
+      numeric: flat.map(() => 1),
+      absErr: flat.map((f) => f * 1e-9),
+      relErr: flat.map((f) => f * 1e-9),
+      errEst: flat.map(() => 1e-12),
       state: flat.map(states),
     },
   };
@@ -103,8 +130,14 @@ test('conv filters are labelled 3×3 slices with one-cell gaps', () => {
   assert.equal(v.cells.find((c) => c.x === 4 && c.y === 8)!.flat, 63);
   // No cell on the gap lines.
   assert.ok(!v.cells.some((c) => c.x === 3 || c.y === 3));
-  assert.deepEqual(v.yTicks.map((t) => t.label), ['0', '1', '2', '3', '4', '5', '6', '7']);
-  assert.deepEqual(v.xTicks.map((t) => t.at), [1, 5, 9]);
+  assert.deepEqual(
+    v.yTicks.map((t) => t.label),
+    ['0', '1', '2', '3', '4', '5', '6', '7'],
+  );
+  assert.deepEqual(
+    v.xTicks.map((t) => t.at),
+    [1, 5, 9],
+  );
 });
 
 test('many conv filters become one cell per slice, and a cell opens the slices around it', () => {
@@ -128,7 +161,10 @@ test('a rank-3 tensor with small slices shows them in a row, wrapped when there 
   assert.deepEqual([few.rows, few.cols, few.yTicks.length], [3, 7, 0]);
   const many = overview(synthetic([20, 2, 2]));
   assert.deepEqual([many.rows, many.cols], [3 * 3 - 1, 8 * 3 - 1]);
-  assert.deepEqual(many.yTicks.map((t) => t.label), ['0+', '8+', '16+']);
+  assert.deepEqual(
+    many.yTicks.map((t) => t.label),
+    ['0+', '8+', '16+'],
+  );
   assert.equal(many.cells.length, 80);
 });
 
@@ -140,7 +176,12 @@ test('higher-rank tensors with large trailing dimensions are flattened to rows',
 });
 
 test('elements a sampled report does not list are marked unlisted', () => {
-  const t = synthetic([4, 4], () => 'pass', 'sampled', (f) => f % 2 === 0);
+  const t = synthetic(
+    [4, 4],
+    () => 'pass',
+    'sampled',
+    (f) => f % 2 === 0,
+  );
   const v = overview(t);
   assert.equal(v.cells.find((c) => c.flat === 1)!.state, 'unlisted');
   assert.equal(v.cells.find((c) => c.flat === 2)!.state, 'pass');
@@ -148,7 +189,10 @@ test('elements a sampled report does not list are marked unlisted', () => {
 });
 
 test('tick steps are 1-2-5', () => {
-  assert.deepEqual([5, 20, 60, 64, 300].map((n) => tickStep(n)), [1, 2, 10, 10, 50]);
+  assert.deepEqual(
+    [5, 20, 60, 64, 300].map((n) => tickStep(n)),
+    [1, 2, 10, 10, 50],
+  );
 });
 
 test('a huge sampled tensor is tiled from its listed elements alone', () => {
@@ -158,8 +202,13 @@ test('a huge sampled tensor is tiled from its listed elements alone', () => {
   t.shape = shape;
   t.size = 6_000_000;
   t.elements = {
-    layout: 'sampled', flat: listed, analytic: listed.map(() => 1), numeric: listed.map(() => 1),
-    absErr: listed.map(() => 1e-9), relErr: listed.map(() => 1e-9), errEst: listed.map(() => 1e-12),
+    layout: 'sampled',
+    flat: listed,
+    analytic: listed.map(() => 1),
+    numeric: listed.map(() => 1),
+    absErr: listed.map(() => 1e-9),
+    relErr: listed.map(() => 1e-9),
+    errEst: listed.map(() => 1e-12),
     state: listed.map((f) => (f === 2_501_234 ? 'fail' : 'pass')),
   };
   const started = Date.now();
@@ -169,7 +218,10 @@ test('a huge sampled tensor is tiled from its listed elements alone', () => {
   assert.deepEqual([v.rows, v.cols], [64, 63]);
   const bad = v.cells.filter((c) => c.state === 'fail');
   // Flat 2,501,234 is row 1250, column 1234: tile (1234 / 32, 1250 / 47).
-  assert.deepEqual(bad.map((c) => [c.x, c.y, c.count, c.listed]), [[38, 26, 47 * 32, 1]]);
+  assert.deepEqual(
+    bad.map((c) => [c.x, c.y, c.count, c.listed]),
+    [[38, 26, 47 * 32, 1]],
+  );
   assert.equal(v.cells.filter((c) => c.state === 'unlisted').length, 64 * 63 - 4);
   const z = drill(t, { x: 38, y: 26 })!;
   assert.equal(z.cells.find((c) => c.flat === 2_501_234)!.state, 'fail');

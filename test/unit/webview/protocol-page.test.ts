@@ -36,7 +36,14 @@ test('the page allows only nonce-carrying scripts and styles', () => {
   assert.match(csp, new RegExp(`script-src 'nonce-${nonce}'`));
   assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
   assert.doesNotMatch(contentSecurityPolicy(nonce), /font-src|https:/);
-  const html = renderPage({ nonce, title: 'a <b>', heading: 'x', script: { inline: 'let s = "</script>";' }, style: { inline: 'body{}' }, data: { s: '</script><script>alert(1)</script>' } });
+  const html = renderPage({
+    nonce,
+    title: 'a <b>',
+    heading: 'x',
+    script: { inline: 'let s = "</script>";' },
+    style: { inline: 'body{}' },
+    data: { s: '</script><script>alert(1)</script>' },
+  });
   assert.equal(html.match(/<script/g)!.length, 2);
   assert.ok(html.includes('<title>a &lt;b&gt;</title>'));
   assert.ok(html.includes(`<script nonce="${nonce}">`));
@@ -60,7 +67,11 @@ test('a cell describes its numbers, and what clicking does', () => {
   const cell = view.cells.find((c) => c.x === 1 && c.y === 0)!;
   const d = describeCell(t, cell, true);
   assert.match(d.title, /^fc2\.W\[0, 1\] — FAILS$/);
-  for (const label of ['analytic', 'numeric', 'rel. error', 'abs. error', 'error est.']) assert.ok(d.lines.some((l) => l.startsWith(label)), label);
+  for (const label of ['analytic', 'numeric', 'rel. error', 'abs. error', 'error est.'])
+    assert.ok(
+      d.lines.some((l) => l.startsWith(label)),
+      label,
+    );
   assert.match(d.action!, /mlp-transposed\.ts:36/);
   const standalone = describeCell(t, cell, false);
   assert.equal(standalone.action, null);

@@ -36,10 +36,20 @@ test('the fail ramp spans the failing elements, least to most over the tolerance
   const rtol = 1e-7;
   const tol = scalePosition(rtol);
   const decade = 1 / (16 + Math.log10(2));
-  const failingTensor = (relErr: number[]) => tensor({
-    status: 'fail',
-    elements: { layout: 'all', flat: relErr.map((_, i) => i), analytic: relErr.map(() => 1), numeric: relErr.map(() => 1), absErr: relErr, relErr, errEst: relErr.map(() => 0), state: relErr.map((r) => (r > rtol ? 'fail' : 'pass')) },
-  });
+  const failingTensor = (relErr: number[]) =>
+    tensor({
+      status: 'fail',
+      elements: {
+        layout: 'all',
+        flat: relErr.map((_, i) => i),
+        analytic: relErr.map(() => 1),
+        numeric: relErr.map(() => 1),
+        absErr: relErr,
+        relErr,
+        errEst: relErr.map(() => 0),
+        state: relErr.map((r) => (r > rtol ? 'fail' : 'pass')),
+      },
+    });
   const declaration = (relErr: number[]) => ({ tolerance: { rtol, floor: 1e-10, c: 10 }, tensors: [failingTensor(relErr)] });
   const range = failRange(declaration([1e-9, 1e-3, 0.05, 0.5]))!;
   assert.ok(Math.abs(range.hi - scalePosition(0.5)) < 1e-12, 'the most wrong element is the darkest');

@@ -16,10 +16,14 @@ suite('Restricted Mode', () => {
   test('lenses show and say why nothing runs', async () => {
     const uri = buggy();
     await open(uri);
-    const titles = await waitFor('lenses', async () => {
-      const t = await lensTitles(uri);
-      return t.length ? t : undefined;
-    }, 15_000);
+    const titles = await waitFor(
+      'lenses',
+      async () => {
+        const t = await lensTitles(uri);
+        return t.length ? t : undefined;
+      },
+      15_000,
+    );
     assert.equal(titles.length, 1);
     assert.match(titles[0], /trust/i);
   });

@@ -10,22 +10,32 @@ suite('CodeLenses', () => {
     const uri = exampleUri('two-layer-net.ts');
     await open(uri);
     const opened = Date.now();
-    const titles = await waitFor('lenses on two-layer-net.ts', async () => {
-      const t = await lensTitles(uri);
-      return t.length ? t : undefined;
-    }, 15_000);
+    const titles = await waitFor(
+      'lenses on two-layer-net.ts',
+      async () => {
+        const t = await lensTitles(uri);
+        return t.length ? t : undefined;
+      },
+      15_000,
+    );
     assert.deepEqual(titles, ['Check gradients']);
     assert.equal(api.engines.startCount, 0, 'opening a file must not start the engine');
-    note(`lenses on two-layer-net.ts ${Date.now() - opened} ms after the editor showed it (opening took ${opened - started} ms; activation ${api.activationMs} ms; ${api.parseStats.parsed} files parsed in ${api.parseStats.parseMs} ms)`);
+    note(
+      `lenses on two-layer-net.ts ${Date.now() - opened} ms after the editor showed it (opening took ${opened - started} ms; activation ${api.activationMs} ms; ${api.parseStats.parsed} files parsed in ${api.parseStats.parseMs} ms)`,
+    );
   });
 
   test('one lens per declaration, at the declaration, in a file with several', async () => {
     const uri = exampleUri('buggy/affine-transposed-dw.ts');
     await open(uri);
-    const lenses = await waitFor('lenses', async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-      return l?.length ? l : undefined;
-    }, 15_000);
+    const lenses = await waitFor(
+      'lenses',
+      async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        return l?.length ? l : undefined;
+      },
+      15_000,
+    );
     const document = await vscode.workspace.openTextDocument(uri);
     const declarationLine = document.positionAt(document.getText().indexOf('affineTransposedDw')).line;
     assert.equal(lenses.length, 1);
@@ -38,10 +48,17 @@ suite('CodeLenses', () => {
     if (!second) this.skip();
     const uri = vscode.Uri.joinPath(second.uri, 'affine.ts');
     await open(uri);
-    const titles = await waitFor('lenses in the second root', async () => {
-      const t = await lensTitles(uri);
-      return t.length ? t : undefined;
-    }, 15_000);
-    assert.ok(titles.every((t) => t === 'Check gradients'), titles.join(' | '));
+    const titles = await waitFor(
+      'lenses in the second root',
+      async () => {
+        const t = await lensTitles(uri);
+        return t.length ? t : undefined;
+      },
+      15_000,
+    );
+    assert.ok(
+      titles.every((t) => t === 'Check gradients'),
+      titles.join(' | '),
+    );
   });
 });

@@ -2,7 +2,20 @@
 // the numbers and the hint; they are marked outdated by an edit and cleared by the fix.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { exampleUri, gradlens, gradlensDiagnostics, lensTitles, note, open, positionOf, replaceText, save, setSetting, touchAndSave, waitFor } from '../helpers';
+import {
+  exampleUri,
+  gradlens,
+  gradlensDiagnostics,
+  lensTitles,
+  note,
+  open,
+  positionOf,
+  replaceText,
+  save,
+  setSetting,
+  touchAndSave,
+  waitFor,
+} from '../helpers';
 
 suite('Diagnostics', () => {
   const affine = () => exampleUri('buggy/affine-transposed-dw.ts');
@@ -38,13 +51,24 @@ suite('Diagnostics', () => {
     const lib = exampleUri('buggy/lib/conv-backward-padded.ts');
     await open(uri);
     await touchAndSave(uri);
-    const diagnostic = await waitFor('a diagnostic in buggy/lib/conv-backward-padded.ts', () => gradlensDiagnostics(lib).find((d) => d.message.startsWith('dx')), 90_000);
+    const diagnostic = await waitFor(
+      'a diagnostic in buggy/lib/conv-backward-padded.ts',
+      () => gradlensDiagnostics(lib).find((d) => d.message.startsWith('dx')),
+      90_000,
+    );
     const first = (await positionOf(lib, 'const dx = zeros')).line;
     const returned = (await positionOf(lib, 'return { dx, dw, db }')).line;
-    assert.ok(diagnostic.range.start.line >= first && diagnostic.range.start.line <= returned, `dx is produced between lines ${first} and ${returned}, got ${diagnostic.range.start.line}`);
+    assert.ok(
+      diagnostic.range.start.line >= first && diagnostic.range.start.line <= returned,
+      `dx is produced between lines ${first} and ${returned}, got ${diagnostic.range.start.line}`,
+    );
     assert.equal(diagnostic.relatedInformation?.[0]?.location.uri.fsPath, uri.fsPath, 'points back to the declaration file');
     assert.match(diagnostic.message, /border/i, 'the hint names the border');
-    assert.equal(gradlensDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, 'nothing wrong in the declaration file itself');
+    assert.equal(
+      gradlensDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
+      0,
+      'nothing wrong in the declaration file itself',
+    );
   });
 
   test('an edit marks results outdated; the fix clears the diagnostic', async () => {
@@ -79,7 +103,9 @@ suite('Diagnostics', () => {
       await touchAndSave(buggy);
       // touchAndSave returns once the save went through: time from there to the (current) diagnostic.
       const t0 = Date.now();
-      await waitFor('the two-layer diagnostic', () => gradlensDiagnostics(buggy).some((d) => d.severity === vscode.DiagnosticSeverity.Error && !d.message.includes('outdated')));
+      await waitFor('the two-layer diagnostic', () =>
+        gradlensDiagnostics(buggy).some((d) => d.severity === vscode.DiagnosticSeverity.Error && !d.message.includes('outdated')),
+      );
       diagnosticMs.push(Date.now() - t0);
       engineMs.push(api.store.report(buggy.fsPath, 'twoLayerNoReg')?.timeMs ?? -1);
     }
@@ -91,7 +117,9 @@ suite('Diagnostics', () => {
       verdictMs.push(Date.now() - t0);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    note(`save → diagnostic, buggy two-layer net (real extension host): median ${median(diagnosticMs)} ms of [${diagnosticMs.join(', ')}] (the engine's own time: [${engineMs.map(Math.round).join(', ')}] ms)`);
+    note(
+      `save → diagnostic, buggy two-layer net (real extension host): median ${median(diagnosticMs)} ms of [${diagnosticMs.join(', ')}] (the engine's own time: [${engineMs.map(Math.round).join(', ')}] ms)`,
+    );
     note(`save → ✓ lens, correct two-layer net: median ${median(verdictMs)} ms of [${verdictMs.join(', ')}]`);
   });
 });
@@ -110,7 +138,11 @@ suite('Settings', () => {
     const subscription = api.checker.onDidFinish(() => runs++);
     try {
       await setSetting('diagnostics.enabled', false);
-      await waitFor('no gradlens diagnostics anywhere', () => vscode.languages.getDiagnostics().every(([, ds]) => ds.every((d) => d.source !== 'gradlens')), 5000);
+      await waitFor(
+        'no gradlens diagnostics anywhere',
+        () => vscode.languages.getDiagnostics().every(([, ds]) => ds.every((d) => d.source !== 'gradlens')),
+        5000,
+      );
       assert.ok((await lensTitles(uri))[0].startsWith('✗'), 'lenses keep their verdict');
     } finally {
       await setSetting('diagnostics.enabled', undefined);

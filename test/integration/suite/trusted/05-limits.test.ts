@@ -49,15 +49,23 @@ suite('Limits', () => {
     // What the "Check gradients" lens runs (it resolves when the check ends: not awaited here).
     const checked = vscode.commands.executeCommand('gradlens.checkDeclaration', uri, 'slowCube');
     // The engine's progress events, as the lens and the status bar read them.
-    const progress = await waitFor('progress of the running check', () => {
-      const p = api.checker.progress.get(uri.fsPath, 'slowCube');
-      return p && p.done > 0 && p.planned > p.done && p.etaMs !== undefined ? p : undefined;
-    }, 30_000);
+    const progress = await waitFor(
+      'progress of the running check',
+      () => {
+        const p = api.checker.progress.get(uri.fsPath, 'slowCube');
+        return p && p.done > 0 && p.planned > p.done && p.etaMs !== undefined ? p : undefined;
+      },
+      30_000,
+    );
     assert.equal(progress.stage, 'elements');
-    const lens = await waitFor('the lens with evaluations and time left', async () => {
-      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
-      return lenses.find((l) => /^\$\(sync~spin\) Checking… \d+\/\d+ evaluations · ~\d+ (s|min) left$/.test(l.command?.title ?? ''));
-    }, 15_000);
+    const lens = await waitFor(
+      'the lens with evaluations and time left',
+      async () => {
+        const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+        return lenses.find((l) => /^\$\(sync~spin\) Checking… \d+\/\d+ evaluations · ~\d+ (s|min) left$/.test(l.command?.title ?? ''));
+      },
+      15_000,
+    );
     assert.equal(lens.command?.command, 'gradlens.stop', 'clicking the running lens stops the check');
     note(`a long check showed '${lens.command?.title}' ${Date.now() - started} ms after it started`);
     // Stop, as the lens does it.

@@ -62,8 +62,14 @@ suite('Test Explorer', () => {
       assert.equal(dx.status, 'failed');
       const [message] = dx.messages;
       const worst = report.tensors.find((t) => t.path === 'x')!.worst!;
-      assert.ok(String(message.expectedOutput).includes(String(worst.numeric).slice(0, 5)), `expected ${message.expectedOutput} to show the numeric ${worst.numeric}`);
-      assert.ok(String(message.actualOutput).includes(String(worst.analytic).slice(0, 5)), `actual ${message.actualOutput} to show the analytic ${worst.analytic}`);
+      assert.ok(
+        String(message.expectedOutput).includes(String(worst.numeric).slice(0, 5)),
+        `expected ${message.expectedOutput} to show the numeric ${worst.numeric}`,
+      );
+      assert.ok(
+        String(message.actualOutput).includes(String(worst.analytic).slice(0, 5)),
+        `actual ${message.actualOutput} to show the analytic ${worst.analytic}`,
+      );
       const source = report.tensors.find((t) => t.path === 'x')!.source!;
       assert.equal(message.location?.uri.fsPath, source.file);
       assert.equal(message.location?.range.start.line, source.start.line);

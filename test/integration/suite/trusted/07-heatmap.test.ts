@@ -65,10 +65,14 @@ suite('Heatmap panel', () => {
     const source = report?.tensors.find((t) => t.path === 'b')?.source;
     assert.ok(source, 'the report locates the gradient of b');
     await inWebview(`${article} figure[data-tensor="b"] .gl-canvas-box`, ['Home', 'Enter']);
-    const editor = await waitFor('the revealed source', () => {
-      const e = vscode.window.activeTextEditor;
-      return e?.document.uri.fsPath === uri.fsPath && e.selection.start.line === source.start.line && e;
-    }, 15_000);
+    const editor = await waitFor(
+      'the revealed source',
+      () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.fsPath === uri.fsPath && e.selection.start.line === source.start.line && e;
+      },
+      15_000,
+    );
     const selected = editor.document.getText(editor.selection);
     assert.ok(selected.length > 0 && BUG.endsWith(selected), `selected '${selected}'`);
   });

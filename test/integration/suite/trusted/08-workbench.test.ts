@@ -11,7 +11,9 @@ suite('Workbench', () => {
     const uri = exampleUri('buggy/affine-transposed-dw.ts');
     const editor = await open(uri);
     await touchAndSave(uri);
-    await waitFor('the diagnostic', () => gradlensDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && !d.message.includes('outdated')));
+    await waitFor('the diagnostic', () =>
+      gradlensDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && !d.message.includes('outdated')),
+    );
     await waitFor('the verdict lens', async () => (await lensTitles(uri))[0]?.startsWith('✗'));
     // One editor group with only this file (earlier suites leave editors and the heatmap panel open).
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -22,9 +24,19 @@ suite('Workbench', () => {
     const at = await positionOf(uri, 'backward:');
     shown.selection = new vscode.Selection(at, at);
     shown.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
-    const lens = await waitFor('the painted lens', async () => Number((await askRunner('count', { selector: '.monaco-editor .codelens-decoration a', text: '✗' })).count) > 0, 15_000, 500);
+    const lens = await waitFor(
+      'the painted lens',
+      async () => Number((await askRunner('count', { selector: '.monaco-editor .codelens-decoration a', text: '✗' })).count) > 0,
+      15_000,
+      500,
+    );
     assert.ok(lens);
-    await waitFor('the painted squiggle', async () => Number((await askRunner('count', { selector: '.monaco-editor .squiggly-error' })).count) > 0, 15_000, 500);
+    await waitFor(
+      'the painted squiggle',
+      async () => Number((await askRunner('count', { selector: '.monaco-editor .squiggly-error' })).count) > 0,
+      15_000,
+      500,
+    );
     // The cursor on the squiggle (no hover: it would cover the lens; the Problems panel shows the message).
     const squiggle = gradlensDiagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error)!;
     shown.selection = new vscode.Selection(squiggle.range.start, squiggle.range.start);
@@ -39,8 +51,13 @@ suite('Workbench', () => {
     await touchAndSave(uri);
     await waitFor('a report', async () => (await lensTitles(uri)).includes('show heatmap'));
     await vscode.commands.executeCommand('gradlens.showHeatmap', uri, 'mseFactorTwo');
-    await waitFor('the heatmap tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradlens.heatmap')),
-    10_000);
+    await waitFor(
+      'the heatmap tab',
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradlens.heatmap')),
+      10_000,
+    );
   });
 });

@@ -21,7 +21,11 @@ suite('Set up a workspace', () => {
     await waitFor('the starter in the editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === starter.fsPath, 10_000);
     const api = await gradlens();
     await vscode.commands.executeCommand('gradlens.checkFile', starter);
-    await waitFor('both starter declarations to pass', () => ['affine', 'softplusSum'].every((name) => api.store.report(starter.fsPath, name)?.status === 'pass'), 60_000);
+    await waitFor(
+      'both starter declarations to pass',
+      () => ['affine', 'softplusSum'].every((name) => api.store.report(starter.fsPath, name)?.status === 'pass'),
+      60_000,
+    );
     const titles = await lensTitles(starter);
     assert.ok(titles.filter((t) => t.startsWith('✓')).length === 2, titles.join(' | '));
   });
