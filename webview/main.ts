@@ -4,7 +4,8 @@
 
 import './styles.css';
 import type { DeclarationReport, RunReport } from '../core/report/types';
-import { isFileReport } from '../core/report/run';
+import { countRun, isFileReport } from '../core/report/run';
+import { plural } from '../core/report/words';
 import { applyChartTheme } from './charts';
 import { DeclarationView, type DeclarationHost } from './declaration';
 import { h, statusBadge } from './dom';
@@ -116,10 +117,8 @@ function runStandalone(): void {
     root.replaceChildren(h('p', { class: 'gl-error', text: 'This report has no data Gradlens can read.' }));
     return;
   }
-  const { totals } = run;
   // Files that could not be checked are listed among the declarations but counted as files.
-  const broken = run.declarations.filter(isFileReport).length;
-  const declarations = run.declarations.length - broken;
+  const { declarations, brokenFiles: broken, totals } = countRun(run);
   const nav = h(
     'nav',
     { class: 'gl-toc', attrs: { 'aria-label': 'Declarations' } },
@@ -144,9 +143,9 @@ function runStandalone(): void {
   const summary = h(
     'p',
     { class: 'gl-run-summary' },
-    `${declarations} declaration${declarations === 1 ? '' : 's'} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}: `,
-    `${totals.pass} pass, ${totals.warn} warn, ${totals.fail} fail, ${totals.error - broken} error`,
-    broken ? `, ${broken} file${broken === 1 ? '' : 's'} not checked` : '',
+    `${plural(declarations.length, 'declaration')} in ${plural(run.files.length, 'file')}: `,
+    `${totals.pass} pass, ${totals.warn} warn, ${totals.fail} fail, ${totals.error} error`,
+    broken ? `, ${plural(broken, 'file')} not checked` : '',
     ` · ${formatMs(run.timeMs)} · gradlens ${run.tool.version} · ${run.startedAt}`,
   );
   const sections = run.declarations.map((d, i) => {

@@ -4,8 +4,8 @@
 import * as path from 'node:path';
 import pc from 'picocolors';
 import type { DeclarationReport, DirectionResult, RunReport, Status, TensorResult, Unchecked } from '../report/types';
-import { describeElement, formatError, gradientName } from '../report/words';
-import { isFileReport, totals } from '../report/run';
+import { describeElement, formatError, gradientName, plural } from '../report/words';
+import { countRun, isFileReport } from '../report/run';
 
 type Paint = (s: string) => string;
 
@@ -121,8 +121,6 @@ function formatFileError(d: DeclarationReport, p: Palette, cwd: string): string 
   return lines.join('\n');
 }
 
-const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-
 export function formatDeclaration(d: DeclarationReport, p: Palette, cwd = process.cwd(), verbose = false): string {
   if (isFileReport(d)) return formatFileError(d, p, cwd);
   const paint = p.status[d.status];
@@ -157,10 +155,7 @@ export function formatDeclaration(d: DeclarationReport, p: Palette, cwd = proces
 
 export function formatRun(run: RunReport, p: Palette, verbose = false): string {
   const out = run.declarations.map((d) => formatDeclaration(d, p, process.cwd(), verbose));
-  // Files that could not be checked are counted as files, not as declarations.
-  const declarations = run.declarations.filter((d) => !isFileReport(d));
-  const broken = run.declarations.length - declarations.length;
-  const t = totals(declarations);
+  const { declarations, brokenFiles: broken, totals: t } = countRun(run);
   const parts = [
     t.pass && p.status.pass(`${t.pass} passed`),
     t.warn && p.status.warn(`${t.warn} with warnings`),

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { makeNonce, renderPage } from './page';
+import { countRun } from './run';
 import type { RunReport } from './types';
+import { plural } from './words';
 
 export interface HtmlReportOptions {
   title?: string;
@@ -54,11 +56,13 @@ export function findWebviewAssets(assetsDir?: string): string {
   return found;
 }
 
-function defaultTitle(run: RunReport): string {
-  const { warn, fail, error } = run.totals;
-  const bad = fail + error;
-  const verdict = bad ? `${bad} failing` : warn ? `${warn} with warnings` : 'all passing';
-  return `Gradlens report: ${run.declarations.length} declaration${run.declarations.length === 1 ? '' : 's'}, ${verdict}`;
+/** "Gradlens report: 12 declarations, 2 failing; 1 file could not be checked" (files are not declarations). */
+export function defaultTitle(run: RunReport): string {
+  const { declarations, brokenFiles, totals } = countRun(run);
+  const bad = totals.fail + totals.error;
+  const verdict = bad ? `${bad} failing` : totals.warn ? `${totals.warn} with warnings` : declarations.length ? 'all passing' : 'nothing checked';
+  const files = brokenFiles ? `; ${plural(brokenFiles, 'file')} could not be checked` : '';
+  return `Gradlens report: ${plural(declarations.length, 'declaration')}, ${verdict}${files}`;
 }
 
 export function renderHtmlReport(run: RunReport, options: HtmlReportOptions = {}): string {

@@ -47,6 +47,15 @@ export function isFileReport(d: DeclarationReport): boolean {
   return d.name === FILE_REPORT_NAME && d.tensors.length === 0 && d.range === undefined;
 }
 
+/**
+ * A run's declarations without the files that could not be checked (counted as files, not declarations), and
+ * their totals: what every summary line of a run counts.
+ */
+export function countRun(run: Pick<RunReport, 'declarations'>): { declarations: DeclarationReport[]; brokenFiles: number; totals: RunTotals } {
+  const declarations = run.declarations.filter((d) => !isFileReport(d));
+  return { declarations, brokenFiles: run.declarations.length - declarations.length, totals: totals(declarations) };
+}
+
 export function totals(declarations: DeclarationReport[]): RunTotals {
   const t: RunTotals = { pass: 0, warn: 0, fail: 0, error: 0 };
   for (const d of declarations) t[d.status]++;

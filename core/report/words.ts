@@ -3,6 +3,9 @@
 
 import type { DeclarationReport, ElementResult, Finding, Hint, TensorResult } from './types';
 
+/** '1 file', '3 files' (or `many` for an irregular plural). */
+export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
 export function formatValue(x: number | null | undefined): string {
   if (x === null || x === undefined) return 'n/a';
   if (x === 0) return '0';

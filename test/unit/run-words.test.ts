@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { inSourceOrder, outcomeFinding, phaseWhile } from '../../core/engine/engine';
 import { formatRun, palette } from '../../core/cli/terminal-report';
 import { buildRunReport } from '../../core/report/run';
+import { defaultTitle } from '../../core/report/html';
 import { failing, range, report } from './extension/report-fixtures';
 
 const plain = palette(false);
@@ -38,6 +39,9 @@ test('a file that could not be checked is one line at its location, counted as a
   assert.match(text, /^! broken\.ts:2:71 {2}does not compile: Unexpected ","$/m);
   assert.ok(!text.includes('(file)'), text);
   assert.match(text, /1 declaration in 2 files: 1 error; 1 file could not be checked \(1\.5 s\)$/);
+  // The HTML report's title counts the same way.
+  assert.equal(defaultTitle(run), 'Gradlens report: 1 declaration, 1 failing; 1 file could not be checked');
+  assert.equal(defaultTitle(buildRunReport([], new Date(0), 0)), 'Gradlens report: 0 declarations, nothing checked');
 });
 
 test('counts are pluralized', () => {
