@@ -7,6 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { DeclarationReport } from '../../core/report/types';
 import { makeNonce, renderPage } from '../../core/report/page';
+import chromiumConfig from '../chromium.json';
 import { PROTOCOL_VERSION, type HostMessage, type ViewMessage, type ViewState } from '../../webview/protocol';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -14,16 +15,7 @@ export const DIST = join(ROOT, 'dist');
 export const RESULTS = join(ROOT, 'test-results');
 export const ORIGIN = 'https://gradlens.test';
 
-const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? chromiumConfig.executablePath;
 
 export function requireBuild(): void {
   if (!existsSync(join(DIST, 'webview.js')) || !existsSync(join(DIST, 'webview.css'))) {
@@ -34,7 +26,7 @@ export function requireBuild(): void {
 
 export async function launch(): Promise<Browser> {
   requireBuild();
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumConfig.args, headless: true });
 }
 
 export function fixture(name: string): DeclarationReport {

@@ -10,16 +10,8 @@ import { format } from 'node:util';
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 const { chromium } = await import('playwright-core');
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
+/** The same chromium and flags as the browser tier. */
+const chromiumConfig = JSON.parse(readFileSync(new URL('../chromium.json', import.meta.url), 'utf8'));
 /** Console noise of a workbench without internet (marketplace, telemetry, web workers' warnings). */
 const NOISE = [
   /open-vsx/,
@@ -43,9 +35,9 @@ export async function runSuite({ server, folder, isWorkspaceFile = false, develo
   const url = `${server.url}/?${isWorkspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
   const context = await chromium.launchPersistentContext(join(scratch, 'chromium'), {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: process.env.GRADLENS_CHROMIUM ?? chromiumConfig.executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: chromiumConfig.args,
     viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
