@@ -189,7 +189,10 @@ function studentOutputs(result: StudentResult, plan: AssignmentPlan, submission:
     'feedback.html': studentFeedbackHtml(result),
     'results.json': JSON.stringify(gradescopeResults(result, plan.visibility), null, 1),
   };
-  const report = studentReportHtml(result, (name) => path.join(submission.dir, plan.tasks.find((t) => t.name === name)?.file ?? ''));
+  const report = studentReportHtml(result, (name) => {
+    const task = plan.tasks.find((t) => t.name === name);
+    return { file: path.join(submission.dir, task?.file ?? ''), kind: task?.payload.kind ?? 'fn' };
+  });
   if (report) outputs['report.html'] = report;
   return outputs;
 }

@@ -1,7 +1,7 @@
 // A run over several files: the top-level JSON report of `gradlens check --json`.
 
 import { version } from '../../package.json';
-import type { DeclarationReport, Finding, RunReport, RunTotals, Status } from './types';
+import type { DeclarationReport, Finding, ReportKind, RunReport, RunTotals, Status } from './types';
 import { REPORT_VERSION, RUN_SCHEMA } from './types';
 
 export interface FileOutcome {
@@ -16,13 +16,20 @@ export const VERSION: string = version;
 /** The name of the pseudo-declaration a file-level problem is reported as. */
 export const FILE_REPORT_NAME = '(file)';
 
-/** A file-level problem (compile error, a file that throws on load) becomes an 'error' pseudo-declaration. */
-export function fileErrorReport(file: string, findings: Finding[]): DeclarationReport {
+/**
+ * A file-level problem (compile error, a file that throws on load) becomes an 'error' report of kind 'file'. The
+ * grader names a task that could not be graded the same way, as its task (`as`).
+ */
+export function fileErrorReport(
+  file: string,
+  findings: Finding[],
+  as: { name: string; kind: ReportKind } = { name: FILE_REPORT_NAME, kind: 'file' },
+): DeclarationReport {
   return {
     schema: 'gradlens.report',
     version: REPORT_VERSION,
-    name: FILE_REPORT_NAME,
-    kind: 'fn',
+    name: as.name,
+    kind: as.kind,
     file,
     status: 'error',
     summary: findings.find((f) => f.severity === 'error')?.message ?? findings[0]?.message ?? 'the file could not be checked',
@@ -44,7 +51,7 @@ export function fileErrorReport(file: string, findings: Finding[]): DeclarationR
 
 /** Whether a report stands for a whole file that could not be checked rather than for a declaration. */
 export function isFileReport(d: DeclarationReport): boolean {
-  return d.name === FILE_REPORT_NAME && d.tensors.length === 0 && d.range === undefined;
+  return d.kind === 'file';
 }
 
 /**

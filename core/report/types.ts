@@ -7,6 +7,8 @@ export const RUN_SCHEMA = 'gradlens.run';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error';
 export type DeclarationKind = 'fn' | 'layer' | 'model';
+/** A report's kind: a declaration's, or 'file' for a file that could not be checked (it does not compile, or throws while loading). */
+export type ReportKind = DeclarationKind | 'file';
 export type Mode = 'auto' | 'full' | 'fast' | 'sample';
 export type DType = 'float64' | 'float32';
 
@@ -218,7 +220,7 @@ export interface DeclarationReport {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;
   name: string;
-  kind: DeclarationKind;
+  kind: ReportKind;
   file: string;
   /** The declaration's range in its file, from static discovery. */
   range?: SourceRange;

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inSourceOrder, outcomeFinding, phaseWhile } from '../../core/engine/engine';
 import { formatRun, palette } from '../../core/cli/terminal-report';
-import { buildRunReport } from '../../core/report/run';
+import { buildRunReport, isFileReport } from '../../core/report/run';
+import { studentRunReport } from '../../core/grade/outputs/student-report';
 import { defaultTitle } from '../../core/report/html';
 import { failing, range, report } from './extension/report-fixtures';
 
@@ -39,6 +40,14 @@ test('a file that could not be checked is one line at its location, counted as a
   assert.match(text, /^! broken\.ts:2:71 {2}does not compile: Unexpected ","$/m);
   assert.ok(!text.includes('(file)'), text);
   assert.match(text, /1 declaration in 2 files: 1 error; 1 file could not be checked \(1\.5 s\)$/);
+  // In the JSON report it is a report of kind 'file', not a declaration.
+  assert.deepEqual(
+    run.declarations.map((d) => [d.kind, isFileReport(d)]),
+    [
+      ['file', true],
+      ['layer', false],
+    ],
+  );
   // The HTML report's title counts the same way.
   assert.equal(defaultTitle(run), 'Gradlens report: 1 declaration, 1 failing; 1 file could not be checked');
   assert.equal(defaultTitle(buildRunReport([], new Date(0), 0)), 'Gradlens report: 0 declarations, nothing checked');
@@ -87,4 +96,35 @@ test('a failure while loading the file says so in plain words', () => {
     memoryLimitMb: 2048,
   });
   assert.match(timeout.message, /^stopped after 60 s while running forward before any evaluation came back/);
+});
+
+test("a grader's task that could not be graded keeps its name and kind: it is not a file report", () => {
+  const run = studentRunReport(
+    {
+      schema: 'gradlens.grade',
+      version: 1,
+      student: 'ana',
+      assignment: 'hw',
+      score: 0,
+      maxScore: 1,
+      gradedAt: 0,
+      timeMs: 10,
+      tasks: [
+        {
+          name: 'affine',
+          file: 'layers.ts',
+          score: 0,
+          maxScore: 1,
+          visibility: 'visible',
+          items: [],
+          metric: 'x',
+          feedback: '',
+          error: { code: 'timeout', message: 'timed out' },
+        },
+      ],
+    } as never,
+    () => ({ file: '/sub/ana/layers.ts', kind: 'layer' }),
+  );
+  const [task] = run.declarations;
+  assert.deepEqual([task.name, task.kind, task.status, task.summary, isFileReport(task)], ['affine', 'layer', 'error', 'timed out', false]);
 });
