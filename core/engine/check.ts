@@ -102,8 +102,8 @@ export class CheckSession {
   readonly directions: RawDirection[] = [];
   readonly elements: RawElements = emptyElements();
   readonly searchStop = new Map<number, NonNullable<RawTensor['searchStop']>>();
-  /** Evaluations a direction and an element usually take (for the plan shown as progress). */
-  readonly directionCost = 6;
+  /** Evaluations a direction and an element usually take (for the plan shown as progress): a passing direction takes 4. */
+  readonly directionCost = 4;
   readonly elementCost = ELEMENT_EVALUATIONS;
   private readonly result: ProbeResult;
   private readonly analytic: Float64Array;

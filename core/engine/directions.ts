@@ -152,7 +152,9 @@ export class DirectionProber {
 
     const line = new DirectionLine(problem, segments, u);
     const prober = this.proberFor(line);
-    const probe = (step: number) => prober.probe(line, analytic, step / problem.options.precision.ladderStep, () => 0, this.result, true);
+    // Two steps settle a direction that passes on them; any other outcome is judged on the whole ladder.
+    const passes = (first: ProbeResult) => this.judge(analytic, first, l2, u2, target).state === 'pass';
+    const probe = (step: number) => prober.probeDirection(line, step / problem.options.precision.ladderStep, this.result, passes);
     let step = this.step(stepTarget);
     let r = probe(step);
     let evaluations = r.evaluations;

@@ -2,8 +2,10 @@
 // First a central difference at a step where truncation and round-off are both far below the tolerance: if
 // the analytic value agrees outright, that settles it for 2 evaluations. Only undecided lines pay for the
 // Richardson ladder (6 more), which gives a real error estimate and the one-sided slopes that tell a kink.
+// A direction starts on the ladder's two largest steps (4 evaluations), and takes the third only when those
+// two cannot pass it as sharply as the whole ladder would.
 
-import { centralDifference, richardson3, roundoff } from './differences';
+import { centralDifference, richardson3, roundoff, type Extrapolation } from './differences';
 import type { Precision } from './precision';
 
 /** Moving along one line: evaluate the k objectives at x + delta·(line), then move back exactly. */
@@ -34,7 +36,7 @@ export class ProbeResult {
   readonly lo: Float64Array;
   readonly hi: Float64Array;
   evaluations = 0;
-  /** 0: decided by the first difference; 1: went up the Richardson ladder. */
+  /** 0: decided by the first difference (or a direction's first two steps); 1: went up the whole Richardson ladder. */
   level = 0;
   constructor(k: number) {
     this.numeric = new Float64Array(k);
@@ -57,16 +59,12 @@ export class Prober {
     this.minus = [0, 1, 2].map(() => new Float64Array(setup.k));
   }
 
-  /**
-   * `ladderOnly` skips the first difference: for directions, whose tolerance is the numeric error itself, a
-   * single difference has no error estimate to be decisive with.
-   */
-  probe(line: Line, analytic: Float64Array, unit: number, outright: OutrightAllowance, out: ProbeResult, ladderOnly = false): ProbeResult {
+  /** An element's derivative: the first difference when it agrees outright, the ladder otherwise. */
+  probe(line: Line, analytic: Float64Array, unit: number, outright: OutrightAllowance, out: ProbeResult): ProbeResult {
     const { k, f0, magnitude, precision } = this.setup;
     const eps = precision.eps;
     out.evaluations = 0;
     out.level = 0;
-    if (ladderOnly) return this.ladder(line, unit, out);
 
     const h = precision.firstStep * unit;
     const hp = line.evaluate(h, this.plus[0]);
@@ -90,18 +88,62 @@ export class Prober {
     return this.ladder(line, unit, out);
   }
 
-  /** The Richardson ladder h, h/2, h/4: an error estimate, and the one-sided slopes that tell a kink. */
-  private ladder(line: Line, unit: number, out: ProbeResult): ProbeResult {
-    const { k, f0, magnitude, precision } = this.setup;
-    const eps = precision.eps;
-    out.level = 1;
-    const top = precision.ladderStep * unit;
-    for (let l = 0; l < 3; l++) {
+  /**
+   * A direction's derivative: the ladder's two largest steps first (4 evaluations). Their estimate stands when
+   * its error estimate is no larger than the round-off the whole ladder would carry (so it is at least as sharp)
+   * and `passes` accepts it; anything else (a deviation, a kink, too much truncation) takes the third step and
+   * is judged on the whole ladder, exactly as if it had been climbed at once.
+   */
+  probeDirection(line: Line, unit: number, out: ProbeResult, passes: (first: ProbeResult) => boolean): ProbeResult {
+    out.evaluations = 0;
+    out.level = 0;
+    const top = this.setup.precision.ladderStep * unit;
+    this.takeSteps(line, top, 0, 2, out);
+    if (this.twoStepEstimate(out) && passes(out)) return out;
+    return this.ladder(line, unit, out, 2);
+  }
+
+  /** Central differences at steps top/2^from … top/2^(to−1), both ways (the ladder's levels). */
+  private takeSteps(line: Line, top: number, from: number, to: number, out: ProbeResult): void {
+    for (let l = from; l < to; l++) {
       const step = top / 2 ** l; // h, h/2, h/4
       this.hp[l] = line.evaluate(step, this.plus[l]);
       this.hm[l] = -line.evaluate(-step, this.minus[l]);
     }
-    out.evaluations += 6;
+    out.evaluations += 2 * (to - from);
+  }
+
+  /**
+   * Richardson on the first two levels (error series in h²). Returns whether every objective's error estimate
+   * is within the round-off the whole ladder would carry: only then can the estimate decide.
+   */
+  private twoStepEstimate(out: ProbeResult): boolean {
+    const { k, f0, magnitude, precision } = this.setup;
+    const eps = precision.eps;
+    let sharp = true;
+    for (let j = 0; j < k; j++) {
+      const d0 = centralDifference(this.plus[0][j], f0[j], this.minus[0][j], this.hp[0], this.hm[0]);
+      const d1 = centralDifference(this.plus[1][j], f0[j], this.minus[1][j], this.hp[1], this.hm[1]);
+      const r = richardson2(d0, d1);
+      const noise = roundoff(eps, magnitude[j], Math.min(this.hp[1], this.hm[1]));
+      out.numeric[j] = r.value;
+      out.errEst[j] = r.truncation + r.roundoffGain * noise;
+      out.kink[j] = 0;
+      out.lo[j] = NaN;
+      out.hi[j] = NaN;
+      // The ladder's error estimate is at least richardson3's gain on the round-off at h/4, twice that at h/2.
+      const ladderRoundoff = LADDER_ROUNDOFF_GAIN * 2 * noise;
+      if (!(out.errEst[j] <= ladderRoundoff)) sharp = false;
+    }
+    return sharp;
+  }
+
+  /** The Richardson ladder h, h/2, h/4 (levels before `from` already taken): an error estimate, and the one-sided slopes that tell a kink. */
+  private ladder(line: Line, unit: number, out: ProbeResult, from = 0): ProbeResult {
+    const { k, f0, magnitude, precision } = this.setup;
+    const eps = precision.eps;
+    out.level = 1;
+    this.takeSteps(line, precision.ladderStep * unit, from, 3, out);
     for (let j = 0; j < k; j++) {
       const d = [0, 1, 2].map((l) => centralDifference(this.plus[l][j], f0[j], this.minus[l][j], this.hp[l], this.hm[l]));
       const r = richardson3(d[0], d[1], d[2]);
@@ -144,6 +186,19 @@ export class Prober {
     }
     return out;
   }
+}
+
+/** richardson3's multiplier of the smallest step's round-off. */
+const LADDER_ROUNDOFF_GAIN = richardson3(0, 0, 0).roundoffGain;
+
+/**
+ * Richardson on central differences at h and h/2: (4·D2 − D1)/3. Its truncation is taken as |value − D2|, the
+ * error of the plain difference it improves on (conservative, as in richardson3).
+ */
+export function richardson2(d1: number, d2: number): Extrapolation {
+  const value = d2 + (d2 - d1) / 3;
+  // Round-off of D1 is half of D2's.
+  return { value, truncation: Math.abs(value - d2), roundoffGain: (4 + 0.5) / 3 };
 }
 
 /** Richardson on one-sided slopes at h, h/2, h/4 (error series in h, h²): the one-sided derivative's estimate. */

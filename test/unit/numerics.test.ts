@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { centralDifference, richardson3, roundoff } from '../../core/numerics/differences';
 import { precisionFor } from '../../core/numerics/precision';
-import { Prober, ProbeResult, type Line } from '../../core/numerics/probe';
+import { Prober, ProbeResult, richardson2, type Line } from '../../core/numerics/probe';
 import { allowance, judge, worseState } from '../../core/numerics/verdict';
 
 /** A scalar function as a Line at x (float64 or rounded to float32 like a Float32Array would). */
@@ -169,6 +169,66 @@ test('float32 code gets float32 steps and tolerances: right passes, a 1% error f
   assert.equal(probeScalar(f, x, df * 1.01, { float32: true }).verdict.state, 'fail');
   // A 0.01% error is below what float32 resolves at its tolerance (rtol 1e-3): it passes.
   assert.equal(probeScalar(f, x, df * 1.0001, { float32: true }).verdict.state, 'pass');
+});
+
+/** A direction's probe of f at x (float64), with `passes` standing in for the direction rule. */
+function probeDirectionScalar(f: (x: number) => number, x: number, passes: (first: ProbeResult) => boolean, unit = 1) {
+  const precision = precisionFor('float64');
+  const f0 = Float64Array.of(f(x));
+  const prober = new Prober({ k: 1, f0, magnitude: Float64Array.of(Math.abs(f0[0])), scale: Float64Array.of(1), precision });
+  const line = lineOf(f, x);
+  const out = new ProbeResult(1);
+  let asked = 0;
+  prober.probeDirection(line, unit, out, (first) => {
+    asked++;
+    return passes(first);
+  });
+  return { numeric: out.numeric[0], errEst: out.errEst[0], kink: out.kink[0] === 1, level: out.level, evaluations: out.evaluations, calls: line.calls, asked };
+}
+
+test('Richardson with two levels removes the h² term; its truncation estimate is the plain difference’s error', () => {
+  const d = (h: number) => (Math.sin(1 + h) - Math.sin(1 - h)) / (2 * h);
+  const r = richardson2(d(0.01), d(0.005));
+  const truth = Math.cos(1);
+  assert.ok(Math.abs(r.value - truth) < 1e-9, `extrapolated ${r.value} vs ${truth}`);
+  assert.ok(r.truncation >= Math.abs(r.value - truth), 'the estimate bounds the extrapolated value’s error');
+  assert.ok(r.truncation >= 0.5 * Math.abs(d(0.005) - truth), 'and is of the size of the plain difference’s error');
+});
+
+test('a direction settles on its first two steps (4 evaluations) only when they pass as sharply as the whole ladder', () => {
+  // A direction's step is the smallest its round-off allows (here h ≈ 1e-5), where truncation is tiny. Smooth, and
+  // accepted: 4 evaluations, the value within its estimate.
+  const unit = 1e-5 / precisionFor('float64').ladderStep;
+  const smooth = probeDirectionScalar(Math.sin, 0.7, () => true, unit);
+  assert.equal(smooth.evaluations, 4);
+  assert.equal(smooth.calls, 4);
+  assert.equal(smooth.level, 0);
+  assert.ok(Math.abs(smooth.numeric - Math.cos(0.7)) <= 10 * smooth.errEst, JSON.stringify(smooth));
+  // Not accepted by the direction rule: the third step, and the very numbers of the whole ladder (an element's
+  // probe with a wrong analytic value climbs the same ladder at the same unit).
+  const rejected = probeDirectionScalar(Math.sin, 0.7, () => false, unit);
+  assert.equal(rejected.evaluations, 6);
+  assert.equal(rejected.calls, 6);
+  assert.equal(rejected.level, 1);
+  const ladder = probeScalar(Math.sin, 0.7, 2, { unit });
+  assert.equal(ladder.level, 1);
+  assert.equal(rejected.numeric, ladder.numeric);
+  assert.equal(rejected.errEst, ladder.errEst);
+  // At a large step, truncation leaves the two steps short of the ladder's sharpness: the rule is not even asked.
+  const coarse = probeDirectionScalar(Math.sin, 0.7, () => true);
+  assert.equal(coarse.asked, 0);
+  assert.equal(coarse.evaluations, 6);
+  // A ReLU kink crossed by the steps (not at the point) leaves the two steps disagreeing: the rule is not even
+  // asked, and the ladder's slopes tell the kink.
+  const h = precisionFor('float64').ladderStep;
+  const kinked = probeDirectionScalar(
+    (x) => Math.max(0, x),
+    -0.1 * h,
+    () => true,
+  );
+  assert.equal(kinked.asked, 0);
+  assert.equal(kinked.evaluations, 6);
+  assert.ok(kinked.kink, JSON.stringify(kinked));
 });
 
 test('the pass rule', () => {
