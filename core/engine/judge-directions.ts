@@ -1,7 +1,7 @@
 // Directions judged again in the trusted parent from their raw numbers, and the halving search's leaves: the
 // tested blocks of a tensor with no tested block inside them, which say where a deviating tensor is wrong.
 
-import type { BlockResult, DirectionResult } from '../report/types';
+import type { BlockResult, DirectionResult, ElementState } from '../report/types';
 import { DIRECTION_SEVERITY, judgeDirection, type DirectionState } from '../numerics/verdict';
 import type { RawCheck } from './raw';
 import { finiteOrNull, num } from './judge-elements';
@@ -52,23 +52,36 @@ const BLOCK_STATE: Record<DirectionState, BlockResult['state']> = { pass: 'pass'
 /**
  * The search's leaves for one tensor: the tested blocks with no tested block inside them. Bisection blocks nest,
  * so these partition what the search reached. A leaf that deviates and whose elements were not all compared is
- * unresolved: a 'fail' leaf fails the tensor from the directions alone.
+ * unresolved: a 'fail' leaf fails the tensor from the directions alone. So does a failing block that nothing
+ * inside it explains (see unexplainedFailure): halving can dilute an error below what smaller blocks resolve.
+ * `compared` maps the flat index of each element compared one by one to its state.
  */
 export function searchLeaves(
   blocks: JudgedDirection[],
-  checkedFlats: Set<number>,
-): { leaves: BlockResult[]; unresolved: { fail: number; other: number; elements: number } } {
+  compared: Map<number, ElementState>,
+): { leaves: BlockResult[]; unresolved: { fail: number; other: number; elements: number }; unexplained: number } {
   const sorted = [...blocks].sort((a, b) => a.block![0] - b.block![0] || b.block![1] - a.block![1]);
   const leaves: BlockResult[] = [];
   const unresolved = { fail: 0, other: 0, elements: 0 };
   const seen = new Set<string>();
+  let unexplained = 0;
   for (let i = 0; i < sorted.length; i++) {
     const [from, to] = sorted[i].block!;
     const key = `${from}:${to}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const hasChild = sorted.some((o, k) => k !== i && o.block![0] >= from && o.block![1] <= to && o.block![1] - o.block![0] < to - from);
-    if (hasChild) continue;
+    const inside = sorted.filter((o) => o.block![0] >= from && o.block![1] <= to && o.block![1] - o.block![0] < to - from);
+    if (inside.length) {
+      const failed = sorted.some((o) => o.block![0] === from && o.block![1] === to && o.state === 'fail');
+      const missing = unexplainedFailure(failed, inside, from, to, compared);
+      if (missing === null) continue;
+      unexplained++;
+      if (missing) {
+        unresolved.fail++;
+        unresolved.elements += missing;
+      }
+      continue;
+    }
     // The worst of the directions measured through this block (one per round).
     const same = sorted.filter((o) => o.block![0] === from && o.block![1] === to);
     const worst = same.reduce((w, o) => (BLOCK_STATE[o.state] === 'fail' || (BLOCK_STATE[o.state] === 'kink' && BLOCK_STATE[w.state] === 'pass') ? o : w));
@@ -76,11 +89,29 @@ export function searchLeaves(
     leaves.push({ from, to, state, margin: finiteOrNull(worst.result.margin) });
     if (worst.state === 'pass') continue;
     let all = true;
-    for (let f = from; f < to && all; f++) if (!checkedFlats.has(f)) all = false;
+    for (let f = from; f < to && all; f++) if (!compared.has(f)) all = false;
     if (all) continue;
     if (worst.state === 'fail') unresolved.fail++;
     else unresolved.other++;
     unresolved.elements += to - from;
   }
-  return { leaves, unresolved };
+  return { leaves, unresolved, unexplained };
+}
+
+/**
+ * A block whose direction failed, with no failing block and no kink inside it, and no failing or kink element
+ * compared inside it: the failure is real (a 'fail' is beyond the noise and beyond what errors within rtol add up
+ * to) but the halves did not resolve it — an error spread over the block, or float32 round-off that hides it in
+ * smaller blocks and in single elements. Returns the elements of the block not compared one by one, or null when
+ * something inside explains the failure.
+ */
+function unexplainedFailure(failed: boolean, inside: JudgedDirection[], from: number, to: number, compared: Map<number, ElementState>): number | null {
+  if (!failed || inside.some((o) => o.state === 'fail' || o.state === 'kink')) return null;
+  let missing = 0;
+  for (let f = from; f < to; f++) {
+    const state = compared.get(f);
+    if (state === undefined) missing++;
+    else if (state !== 'pass') return null;
+  }
+  return missing;
 }

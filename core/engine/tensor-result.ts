@@ -65,7 +65,7 @@ export function tensorResult({ raw, index, judged, directions: all, source, stop
   if (judged.length) base.elements = columns(judged, t.size, raw.seed);
 
   const blocks = own.filter((d) => d.block);
-  const { leaves, unresolved } = searchLeaves(blocks, new Set(judged.map((j) => j.flat)));
+  const { leaves, unresolved, unexplained } = searchLeaves(blocks, new Map(judged.map((j) => [j.flat, j.state])));
   if (leaves.length) base.blocks = leaves;
   // Cut short before this tensor was narrowed (or its elements all compared), and nothing had cleared it.
   const notReached = !!t.searchStop && !blocks.length && judged.length < t.size && !(directions.length && directions.every((d) => d.state === 'pass'));
@@ -80,7 +80,8 @@ export function tensorResult({ raw, index, judged, directions: all, source, stop
 
   // Every element within its own error, yet a direction through all of them deviates beyond its noise and beyond
   // what element errors within rtol add up to: an error spread over the tensor, below each element's resolution.
-  const spread = !base.failing && !unresolved.fail && leaves.some((b) => b.state === 'fail');
+  // The same holds for a failing block that nothing inside it explains (its halves resolve less than it does).
+  const spread = !base.failing && !unresolved.fail && (leaves.some((b) => b.state === 'fail') || unexplained > 0);
   if (spread) base.hints = [spreadErrorHint(displayName(t), blocks)];
 
   if (base.failing || unresolved.fail || spread) base.status = 'fail';
