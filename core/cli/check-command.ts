@@ -89,8 +89,8 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
     timeLimitMs: flags.timeLimit !== undefined ? positiveNumber('--time-limit', flags.timeLimit)! * 1000 : undefined,
   };
   const found = await findModelFiles(paths);
-  for (const m of found.missing) process.stderr.write(`gradlens: nothing matches '${m}'\n`);
   if (!found.files.length) {
+    for (const m of found.missing) process.stderr.write(`gradlens: nothing matches '${m}'\n`);
     process.stderr.write('gradlens: no files with fn/layer/model declarations found\n');
     return 2;
   }
@@ -149,6 +149,9 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
         return { file, declarations: result.declarations, findings };
       }),
     );
+    // A path that matched nothing is a file that could not be checked, in every output (and exit code 2), also
+    // when other paths did match: a typo must not pass as a clean run.
+    outcomes.push(...found.missing.map((m) => missingPath(m)));
     const unknown = (flags.only ?? []).filter((n) => !outcomes.some((o) => o.declarations.some((d) => d.name === n)));
     for (const n of unknown) process.stderr.write(`gradlens: no declaration named '${n}' in the checked files\n`);
     bar?.stop();
@@ -164,4 +167,12 @@ export async function runCheck(paths: string[], flags: CheckFlags): Promise<numb
     process.off('SIGINT', onSignal);
     await engine.dispose();
   }
+}
+
+function missingPath(arg: string): FileOutcome {
+  return {
+    file: path.resolve(arg),
+    declarations: [],
+    findings: [{ severity: 'error', code: 'load-error', message: `nothing matches '${arg}' (no such file or folder, or a glob that matches no file)` }],
+  };
 }

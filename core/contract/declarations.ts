@@ -111,16 +111,22 @@ export interface ModelSpec<P extends object, D = undefined> extends CheckOptions
 
 export const DECLARATION_BRAND = 'gradlens-declaration';
 
-export interface FnDeclaration<A extends object = object> extends FnSpec<A> {
+/**
+ * What every declaration carries besides its spec. `problems`: what is wrong with the spec itself (an unknown
+ * key, an option of the wrong type), found when the declaration is made and reported when it is checked, so one
+ * malformed declaration does not stop the others in its file from loading.
+ */
+interface Branded {
   readonly __gradlens: typeof DECLARATION_BRAND;
+  readonly problems?: readonly string[];
+}
+export interface FnDeclaration<A extends object = object> extends FnSpec<A>, Branded {
   readonly kind: 'fn';
 }
-export interface LayerDeclaration<A extends object = object> extends LayerSpec<A> {
-  readonly __gradlens: typeof DECLARATION_BRAND;
+export interface LayerDeclaration<A extends object = object> extends LayerSpec<A>, Branded {
   readonly kind: 'layer';
 }
-export interface ModelDeclaration<P extends object = object, D = unknown> extends ModelSpec<P, D> {
-  readonly __gradlens: typeof DECLARATION_BRAND;
+export interface ModelDeclaration<P extends object = object, D = unknown> extends ModelSpec<P, D>, Branded {
   readonly kind: 'model';
 }
 export type Declaration = FnDeclaration | LayerDeclaration | ModelDeclaration;
@@ -154,12 +160,56 @@ export interface PositionalSpec<A extends object> extends CheckOptions {
 }
 
 function brand<T extends object, K extends Declaration['kind']>(kind: K, spec: T, allowed: string[]) {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError(`gradlens: ${kind}() takes an object`);
-  const unknown = Object.keys(spec).filter((k) => !allowed.includes(k) && !OPTION_KEYS.includes(k));
-  if (unknown.length) {
-    throw new TypeError(`gradlens: ${kind}() does not know ${unknown.map((k) => `'${k}'`).join(', ')} (allowed: ${[...allowed, ...OPTION_KEYS].join(', ')})`);
+  const broken = (problem: string) => Object.freeze({ __gradlens: DECLARATION_BRAND, kind, problems: [problem] });
+  if (typeof spec !== 'object' || spec === null) return broken(`${kind}() takes an object, got ${spec === null ? 'null' : typeof spec}`);
+  let copy: Record<string, unknown>;
+  try {
+    copy = { ...(spec as Record<string, unknown>) };
+  } catch (e) {
+    return broken(`reading the object given to ${kind}() threw: ${(e as Error)?.message ?? String(e)}`);
   }
-  return Object.freeze({ ...spec, __gradlens: DECLARATION_BRAND, kind });
+  const problems: string[] = [];
+  const unknown = Object.keys(copy).filter((k) => !allowed.includes(k) && !OPTION_KEYS.includes(k));
+  if (unknown.length) problems.push(`${kind}() does not know ${unknown.map((k) => `'${k}'`).join(', ')} (allowed: ${[...allowed, ...OPTION_KEYS].join(', ')})`);
+  problems.push(...optionProblems(copy));
+  return Object.freeze({ ...copy, __gradlens: DECLARATION_BRAND, kind, ...(problems.length ? { problems } : {}) });
+}
+
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const isCount = (v: unknown, max = Infinity) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** The options given that a check could not use as given, in words (none: an empty list). */
+function optionProblems(spec: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const bad = (key: string, wanted: string) => {
+    let shown: string;
+    try {
+      shown = typeof spec[key] === 'string' ? `'${spec[key]}'` : (JSON.stringify(spec[key]) ?? String(spec[key]));
+    } catch {
+      shown = typeof spec[key];
+    }
+    problems.push(`${key} must be ${wanted}, got ${shown}`);
+  };
+  const given = (key: string) => spec[key] !== undefined;
+  if (given('tolerance')) {
+    const t = spec.tolerance;
+    const part = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+    const ok =
+      isPositive(t) ||
+      (typeof t === 'object' && t !== null && !Array.isArray(t) && part((t as { rtol?: unknown }).rtol) && part((t as { floor?: unknown }).floor));
+    if (!ok) bad('tolerance', 'a positive number (the relative tolerance) or { rtol, floor } of numbers ≥ 0');
+  }
+  if (given('mode') && !['auto', 'full', 'fast', 'sample'].includes(spec.mode as string)) bad('mode', "'auto', 'full', 'fast' or 'sample'");
+  if (given('dtype') && !['float64', 'float32'].includes(spec.dtype as string)) bad('dtype', "'float64' or 'float32'");
+  if (given('seed') && !(typeof spec.seed === 'number' && Number.isSafeInteger(spec.seed))) bad('seed', 'an integer');
+  if (given('timeLimit') && !isPositive(spec.timeLimit)) bad('timeLimit', 'a positive number of milliseconds');
+  if (given('sample') && !isCount(spec.sample)) bad('sample', 'a positive integer (elements per tensor)');
+  if (given('douts') && !isCount(spec.douts, 16)) bad('douts', 'an integer from 1 to 16');
+  if (given('directions') && !isCount(spec.directions, 16)) bad('directions', 'an integer from 1 to 16');
+  if (given('args') && !isStringList(spec.args)) bad('args', 'an array of input names');
+  if (given('wrt') && !isStringList(spec.wrt)) bad('wrt', 'an array of input names');
+  return problems;
 }
 
 /** A scalar function of named inputs and its gradient. */

@@ -48,6 +48,11 @@ export interface TensorInit<T = Tensor> {
   readonly options: InitOptions & Record<string, unknown>;
   /** Only for tensor(): the given values. */
   readonly values?: ArrayLike<number> | NestedNumbers[];
+  /**
+   * Why this description cannot be materialized (a negative shape, ragged values): reported on the declaration
+   * that uses it when it is checked, not thrown at import, where it would stop every declaration of the file.
+   */
+  readonly invalid?: string;
   /** Phantom field carrying T for type inference; never set. */
   readonly __type?: T;
 }
@@ -59,14 +64,26 @@ export function isTensorInit(value: unknown): value is TensorInit<unknown> {
 type Shape = readonly number[];
 
 function init<T>(kind: InitKind, shape: Shape, options: object, values?: TensorInit['values']): TensorInit<T> {
-  validateShape(shape);
+  const problem = shapeProblem(shape);
+  if (problem) return invalidInit(kind, problem);
   return { __gradlens: 'tensor-init', kind, shape: [...shape], options: { ...options }, values } as TensorInit<T>;
 }
 
-function validateShape(shape: Shape): void {
+function invalidInit<T>(kind: InitKind, message: string): TensorInit<T> {
+  return { __gradlens: 'tensor-init', kind, shape: [], options: {}, invalid: `gradlens: ${kind}(): ${message}` } as TensorInit<T>;
+}
+
+function shapeProblem(shape: Shape): string | undefined {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new TypeError(`gradlens: a shape is an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    let shown: string;
+    try {
+      shown = JSON.stringify(shape) ?? String(shape);
+    } catch {
+      shown = 'a value that cannot be shown';
+    }
+    return `a shape is an array of non-negative integers, got ${shown}`;
   }
+  return undefined;
 }
 
 /** Standard normal entries times `scale` (default 1) plus `mean` (default 0). */
@@ -89,7 +106,7 @@ export function rand(shape: Shape, options: InitOptions & { low?: number; high?:
 /** Integers in [low, high) as nested arrays (labels, indices): data, never differentiated. */
 export function randint<const S extends Shape>(low: number, high: number, shape: S, options: { seed?: number } = {}): TensorInit<NestedOf<S>> {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new TypeError(`gradlens: randint needs integers low < high, got ${low}, ${high}`);
+    return invalidInit('randint', `needs integers low < high, got ${String(low)}, ${String(high)}`);
   }
   return init('randint', shape, { ...options, low, high, nested: true });
 }
@@ -112,13 +129,17 @@ export function tensor<const O extends Omit<InitOptions, 'seed'>>(
   shape?: number[],
   options?: O,
 ): TensorInit<FloatTensorFor<O>> {
-  const resolved = shape ?? inferNestedShape(values as NestedNumbers[]);
-  const size = resolved.reduce((a, b) => a * b, 1);
-  const flat = isNestedArray(values) ? flattenNested(values as NestedNumbers[]) : Array.from(values as ArrayLike<number>);
-  if (flat.length !== size) {
-    throw new TypeError(`gradlens: tensor() got ${flat.length} values for shape [${resolved.join(', ')}]`);
+  try {
+    const resolved = shape ?? inferNestedShape(values as NestedNumbers[]);
+    const problem = shapeProblem(resolved);
+    if (problem) return invalidInit('tensor', problem);
+    const size = resolved.reduce((a, b) => a * b, 1);
+    const flat = isNestedArray(values) ? flattenNested(values as NestedNumbers[]) : Array.from(values as ArrayLike<number>);
+    if (flat.length !== size) return invalidInit('tensor', `got ${flat.length} values for shape [${resolved.join(', ')}]`);
+    return init('tensor', resolved, options ?? {}, flat);
+  } catch (e) {
+    return invalidInit('tensor', (e as Error)?.message?.replace(/^gradlens: /, '') ?? String(e));
   }
-  return init('tensor', resolved, options ?? {}, flat);
 }
 
 /** What an input description becomes. `integer` marks data that is never differentiated by default. */
@@ -127,7 +148,11 @@ export interface Materialized {
   integer: boolean;
 }
 
+/** A tensor description that could not be made (see TensorInit.invalid): the declaration's problem, not its code's. */
+export class InvalidDescription extends TypeError {}
+
 export function materializeInit(desc: TensorInit<unknown>, seed: number, declarationDtype: DType): Materialized {
+  if (desc.invalid) throw new InvalidDescription(desc.invalid);
   const dtype = desc.options.dtype ?? declarationDtype;
   const size = desc.shape.reduce((a, b) => a * b, 1);
   const rng = new Rng(desc.options.seed ?? seed);

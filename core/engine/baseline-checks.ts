@@ -108,14 +108,35 @@ export function flagNonFiniteGradients(params: ReturnedGradient[], phase: Phase,
   }
 }
 
-/** Every value exactly a float32 (and not all integers): the code computed it in float32. Sampled on big tensors. */
+/**
+ * Every value exactly a float32, and most nonzero ones using more of float32's 24 bits than simple numbers do
+ * (0.5, -2.5 and 4 are float32 values by accident; float32 arithmetic fills the mantissa): the code computed them
+ * in float32. Sampled on big tensors.
+ */
 export function float32Valued(values: Float64Array): boolean {
-  let fractional = false;
+  let nonzero = 0;
+  let full = 0;
   const step = Math.max(1, Math.floor(values.length / 4096));
   for (let i = 0; i < values.length; i += step) {
     const v = values[i];
     if (Math.fround(v) !== v) return false;
-    if (!Number.isInteger(v)) fractional = true;
+    if (v === 0) continue;
+    nonzero++;
+    if (significantBits(v) > 12) full++;
   }
-  return fractional;
+  return full > 0 && full * 2 >= nonzero;
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** Bits of the mantissa a finite double needs (its leading 1 included; trailing zeros not). */
+function significantBits(v: number): number {
+  bits.setFloat64(0, v);
+  const hi = bits.getUint32(0) & 0xfffff;
+  const lo = bits.getUint32(4);
+  if (lo === 0 && hi === 0) return 1;
+  // Trailing zeros of the 52-bit mantissa: of the low word, or 32 plus those of the high word's 20 bits.
+  const word = lo === 0 ? hi : lo;
+  const trailing = (lo === 0 ? 32 : 0) + 31 - Math.clz32(word & -word);
+  return 53 - trailing;
 }

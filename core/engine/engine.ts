@@ -58,6 +58,19 @@ export function outcomeFinding(outcome: Extract<JobOutcome, { ok: false }>, limi
   }
 }
 
+/**
+ * A file that did not load: its top level runs before any declaration's own limits apply, under the load limit;
+ * a time-out there is the file's top-level code, which no timeLimit option changes.
+ */
+export function loadFinding(outcome: Extract<JobOutcome, { ok: false }>, memoryLimitMb: number): Finding {
+  const finding = outcomeFinding(outcome, { timeLimitMs: LOAD_TIME_LIMIT_MS, memoryLimitMb });
+  if (outcome.kind !== 'timeout') return finding;
+  return {
+    ...finding,
+    message: `loading the file did not finish within ${LOAD_TIME_LIMIT_MS / 1000} s: its top-level code (imports, constants, anything run at import) loops or takes that long; declarations' inputs are made when each is checked, so move slow set-up into an at: () => … function`,
+  };
+}
+
 /** Declarations in the order they appear in their file (static discovery's ranges); any it did not find go last. */
 export function inSourceOrder<T extends { name: string }>(declarations: T[], discovered: Map<string, { range: SourceRange }>): T[] {
   const at = (d: T) => {
@@ -132,7 +145,7 @@ export class Engine {
     );
     if (!listed.ok) {
       if (listed.kind === 'cancelled') return { ...result, cancelled: true };
-      result.findings.push(outcomeFinding(listed, { timeLimitMs: LOAD_TIME_LIMIT_MS, memoryLimitMb: this.memoryLimitMb }));
+      result.findings.push(loadFinding(listed, this.memoryLimitMb));
       return result;
     }
     // The bundle lists exports alphabetically (esbuild sorts them): report them in source order, as written.

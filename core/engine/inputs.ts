@@ -31,6 +31,28 @@ export function materializeInputs(spec: unknown, seed: number, dtype: DType, roo
   return { value: holder.value, slots };
 }
 
+/**
+ * Elements in the float leaves of a spec (all leaves with `all`), read off shapes and lengths: nothing is
+ * generated and none of the user's code runs, so listing a file's declarations cannot loop or allocate on their
+ * behalf. Undefined when only running code would tell (a function spec such as `at: () => …`).
+ */
+export function countElements(spec: unknown, all: boolean, depth = 0): number | undefined {
+  if (depth > 32 || typeof spec === 'function') return undefined;
+  if (isTensorInit(spec)) return spec.invalid || (!all && spec.kind === 'randint') ? 0 : spec.shape.reduce((a, b) => a * b, 1);
+  if (typeof spec === 'number') return all || !Number.isInteger(spec) ? 1 : 0;
+  if (isFloatArray(spec)) return spec.length;
+  if (isNumericArray(spec)) return all ? spec.length : 0;
+  if (isTensorObject(spec)) return all || isFloatArray(spec.data) ? spec.data.length : 0;
+  if (typeof spec !== 'object' || spec === null) return 0;
+  let total = 0;
+  for (const value of Array.isArray(spec) ? spec : Object.values(spec)) {
+    const n = countElements(value, all, depth + 1);
+    if (n === undefined) return undefined;
+    total += n;
+  }
+  return total;
+}
+
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }

@@ -4,6 +4,7 @@
 
 import type { Declaration, FnDeclaration, LayerDeclaration, ModelDeclaration } from '../contract/declarations';
 import { mixSeeds, Rng } from '../contract/random';
+import { InvalidDescription } from '../contract/tensor';
 import type { DeclarationKind, Finding } from '../report/types';
 import type { CheckOverrides } from './api';
 import { resolveOptions, type ResolvedOptions } from './options';
@@ -50,6 +51,7 @@ export interface Problem {
 }
 
 export function buildProblem(decl: Declaration, name: string, overrides: CheckOverrides = {}): Problem {
+  if (decl.problems?.length) fail(...decl.problems.map((p) => error('bad-declaration', p)));
   const options = resolveOptions(decl, name, overrides);
   switch (decl.kind) {
     case 'fn':
@@ -65,12 +67,26 @@ export function buildProblem(decl: Declaration, name: string, overrides: CheckOv
 
 function materialize(spec: unknown, what: string, options: ResolvedOptions, root: string) {
   if (spec === undefined || spec === null) fail(error('bad-declaration', `${what} is missing`));
+  let invalid: InvalidDescription | undefined;
+  const build = () => {
+    try {
+      return materializeInputs(spec, options.seed, options.dtype, root);
+    } catch (e) {
+      // randn([-3]) and the like are mistakes in the declaration, reported as such (not as code that threw).
+      if (!(e instanceof InvalidDescription)) throw e;
+      invalid = e;
+      return null;
+    }
+  };
+  let inputs: ReturnType<typeof materializeInputs> | null;
   try {
-    return runUserCode('setup', options.seed, () => materializeInputs(spec, options.seed, options.dtype, root));
+    inputs = runUserCode('setup', options.seed, build);
   } catch (e) {
     if (e instanceof UserCodeError) fail(e.finding);
     fail(error('bad-declaration', `${what}: ${(e as Error).message}`));
   }
+  if (invalid || !inputs) fail(error('bad-declaration', `${what}: ${(invalid?.message ?? 'no inputs').replace(/^gradlens: /, '')}`));
+  return inputs;
 }
 
 /**

@@ -4,8 +4,7 @@ import { isDeclaration, type Declaration } from '../contract/declarations';
 import { registerHandler } from '../runner/handlers';
 import type { CheckOverrides } from './api';
 import { runDeclarationCheck, type CheckJob, type PartialDelta } from './check';
-import { materializeInputs } from './inputs';
-import { resolveOptions } from './options';
+import { countElements } from './inputs';
 import type { Mode } from '../report/types';
 import { onPhase } from './user-code';
 
@@ -20,13 +19,10 @@ export interface ListedDeclaration {
   elements?: number;
 }
 
-/** Counts the elements a check would differentiate, without running any forward code. */
-function candidateElements(decl: Declaration, name: string): number | undefined {
+/** Counts the elements a check would differentiate, without running any of the user's code. */
+function candidateElements(decl: Declaration): number | undefined {
   try {
-    const options = resolveOptions(decl, name);
-    const spec = decl.kind === 'model' ? decl.params : decl.at;
-    const inputs = materializeInputs(spec, options.seed, options.dtype, decl.kind === 'model' ? 'params' : 'at');
-    return inputs.slots.filter((s) => decl.kind === 'model' || s.float).reduce((a, s) => a + s.size, 0);
+    return decl.kind === 'model' ? countElements(decl.params, true) : countElements(decl.at, false);
   } catch {
     return undefined;
   }
@@ -45,8 +41,13 @@ registerHandler('list', (_payload, ctx): ListedDeclaration[] => {
   const out: ListedDeclaration[] = [];
   for (const [name, value] of Object.entries(ctx.module)) {
     if (!isDeclaration(value)) continue;
+    // A malformed declaration is listed by name only; checking it reports what is wrong with it.
+    if (value.problems?.length) {
+      out.push({ name, kind: value.kind });
+      continue;
+    }
     const timeLimit = typeof value.timeLimit === 'number' && value.timeLimit > 0 ? value.timeLimit : undefined;
-    const elements = candidateElements(value, name);
+    const elements = candidateElements(value);
     out.push({
       name,
       kind: value.kind,

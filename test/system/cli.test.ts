@@ -46,6 +46,13 @@ test('errors exit 2; nothing to check exits 2 with a message', () => {
   const none = gradlens(['check', 'no/such/dir']);
   assert.equal(none.code, 2);
   assert.match(none.err, /nothing matches 'no\/such\/dir'/);
+  // Next to a file that exists, a path that matches nothing is still an error, in the report and the exit code.
+  const typo = gradlens(['check', 'examples/tanh.ts', 'examples/tahn.ts', '--json']);
+  assert.equal(typo.code, 2, typo.err);
+  const run = JSON.parse(typo.out);
+  assert.deepEqual(run.totals, { pass: 1, warn: 0, fail: 0, error: 1 });
+  const missing = run.declarations.find((d: { kind: string }) => d.kind === 'file');
+  assert.match(missing.findings[0].message, /nothing matches 'examples\/tahn\.ts'/);
 });
 
 test('--json prints the versioned run report; --junit and --html write files', () => {

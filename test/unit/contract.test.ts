@@ -311,5 +311,34 @@ test('declarations that cannot be checked say why', () => {
   assert.match(check(fn({ at: { x: [0.5] }, f: ({ x }: { x: number[] }) => x[0] } as never)).summary, /needs grad or valueAndGrad/);
   assert.match(check(layer({ at: { x: [0.5] }, forward: ({ x }: { x: number[] }) => x } as never)).summary, /needs forward and backward/);
   assert.match(check(fn({ at: { n: [1, 2] }, f: () => 1, grad: () => ({}) })).summary, /nothing to differentiate/);
-  assert.throws(() => fn({ at: {}, f: () => 1, grad: () => ({}), forwrd: 1 } as never), /does not know 'forwrd'/);
+  // Problems of the spec itself are findings of that declaration, not a throw that would stop the file loading.
+  assert.match(check(fn({ at: {}, f: () => 1, grad: () => ({}), forwrd: 1 } as never)).summary, /does not know 'forwrd'/);
+  assert.match(check(fn(null as never)).summary, /fn\(\) takes an object, got null/);
+  const options = check(fn({ at: { x: [0.5] }, f: () => 1, grad: () => ({ x: [0] }), timeLimit: -5, tolerance: 'loose', mode: 'turbo', douts: 0 } as never));
+  assert.equal(options.status, 'error');
+  assert.deepEqual(
+    options.findings.map((f) => [f.code, f.message.split(',')[0]]),
+    [
+      ['bad-declaration', 'tolerance must be a positive number (the relative tolerance) or { rtol'],
+      ['bad-declaration', "mode must be 'auto'"],
+      ['bad-declaration', 'timeLimit must be a positive number of milliseconds'],
+      ['bad-declaration', 'douts must be an integer from 1 to 16'],
+    ],
+  );
+  const getter = check(
+    layer(
+      Object.defineProperty({}, 'at', {
+        enumerable: true,
+        get: () => {
+          throw new Error('no inputs yet');
+        },
+      }) as never,
+    ),
+  );
+  assert.match(getter.summary, /reading the object given to layer\(\) threw: no inputs yet/);
+  // A tensor description that cannot be made is the declaration's problem, when it is checked.
+  const negative = check(fn({ at: { x: randn([-3]) }, f: () => 1, grad: () => ({ x: [] }) }));
+  assert.match(negative.summary, /randn\(\): a shape is an array of non-negative integers, got \[-3\]/);
+  assert.match(check(fn({ at: { y: randint(3, 3, [2]), x: [1] }, f: () => 1, grad: () => ({ x: [0] }) })).summary, /randint\(\): needs integers low < high/);
+  assert.match(check(fn({ at: { x: tensor([[1, 2], [3]]) }, f: () => 1, grad: () => ({ x: [] }) })).summary, /tensor\(\)/);
 });
