@@ -146,8 +146,8 @@ export class Prober {
     this.takeSteps(line, precision.ladderStep * unit, from, 3, out);
     for (let j = 0; j < k; j++) {
       const d = [0, 1, 2].map((l) => centralDifference(this.plus[l][j], f0[j], this.minus[l][j], this.hp[l], this.hm[l]));
-      const r = richardson3(d[0], d[1], d[2]);
       const noise = roundoff(eps, magnitude[j], Math.min(this.hp[2], this.hm[2]));
+      const r = richardson3(d[0], d[1], d[2], noise);
       out.numeric[j] = r.value;
       out.errEst[j] = r.truncation + r.roundoffGain * noise;
       let lo = Infinity;

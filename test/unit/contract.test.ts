@@ -257,6 +257,34 @@ test('code declared float64 that computes in float32 is told to say so; float64 
   assert.ok(!codes(check(fn({ at, ...f64 }))).includes('float32-code'));
 });
 
+test('C¹ points (Huber at |r| = δ, ELU at 0) pass when right and fail when wrong', () => {
+  const huber = (wrongClip: boolean) =>
+    fn({
+      at: { pred: [1, 0.5, -1, 2.5], target: [0, 0, 0, 0] },
+      wrt: ['pred'],
+      f: ({ pred, target }: { pred: number[]; target: number[] }) =>
+        pred.reduce((s, p, i) => s + (Math.abs(p - target[i]) <= 1 ? 0.5 * (p - target[i]) ** 2 : Math.abs(p - target[i]) - 0.5), 0),
+      grad: ({ pred, target }: { pred: number[]; target: number[] }) => ({
+        pred: pred.map((p, i) => {
+          const r = p - target[i];
+          return Math.abs(r) <= 1 ? r : wrongClip ? r : Math.sign(r);
+        }),
+      }),
+    });
+  for (const mode of ['auto', 'full'] as const) {
+    assert.equal(check(huber(false), { mode }).status, 'pass', mode);
+    assert.equal(check(huber(true), { mode }).status, 'fail', mode);
+  }
+  const elu = layer({
+    at: { x: tensor([0, 0.5, -0.5]) },
+    forward: ({ x }) => ({ data: x.data.map((v) => (v > 0 ? v : Math.expm1(v))), shape: x.shape }),
+    backward: (dout: { data: Float64Array }, { x }: { x: { data: Float64Array } }) => ({
+      x: dout.data.map((g, i) => g * (x.data[i] > 0 ? 1 : Math.exp(x.data[i]))),
+    }),
+  });
+  assert.equal(check(elu, { mode: 'full' }).status, 'pass');
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },

@@ -245,3 +245,20 @@ test('the pass rule', () => {
   assert.equal(worseState('kink', 'fail'), 'fail');
   assert.equal(worseState('nonfinite', 'pass'), 'nonfinite');
 });
+
+test('richardson3 at a C¹ point: a first-order series is extrapolated as one, with an honest error', () => {
+  // Huber (δ = 1) at r = 1: f'' jumps from 1 to 0, so D(h) = 1 − h/4 + O(h²) (no h² series).
+  const huber = (r: number) => (Math.abs(r) <= 1 ? 0.5 * r * r : Math.abs(r) - 0.5);
+  const h = 1e-3;
+  const d = (s: number) => centralDifference(huber(1 + s), huber(1), huber(1 - s), s, s);
+  const noise = roundoff(2 ** -52, 1, h / 4);
+  const r = richardson3(d(h), d(h / 2), d(h / 4), noise);
+  assert.ok(Math.abs(r.value - 1) <= r.truncation, `${r.value} ± ${r.truncation}`);
+  // The h² extrapolation there, (64·D3 − 20·D2 + D1)/45, is off by ~0.16·C·h: far more than the h² error estimate.
+  const h2 = (64 * d(h / 4) - 20 * d(h / 2) + d(h)) / 45;
+  assert.ok(Math.abs(h2 - 1) > 1e-5, `${h2}`);
+  // A smooth function keeps the h² extrapolation and its tiny estimate.
+  const smooth = (s: number) => centralDifference(Math.sin(0.3 + s), Math.sin(0.3), Math.sin(0.3 - s), s, s);
+  const s = richardson3(smooth(h), smooth(h / 2), smooth(h / 4), noise);
+  assert.ok(Math.abs(s.value - Math.cos(0.3)) < 1e-12 && s.truncation < 1e-12);
+});
