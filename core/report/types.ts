@@ -158,6 +158,8 @@ export interface TensorResult {
   failing: number;
   kinks: number;
   nonFinite: number;
+  /** Elements whose numerical derivative was NaN or infinite at every step tried: not compared, not in `checked`. */
+  undifferentiable?: number;
   maxRelErr: number | null;
   maxAbsErr: number | null;
   /** Largest |a − n| / tolerance seen (over elements, or over directions when no element was checked). */
@@ -202,7 +204,10 @@ export type FindingCode =
   | 'forward-mismatch'
   | 'partial'
   | 'float32-code'
-  | 'slow-evaluation';
+  | 'slow-evaluation'
+  | 'undifferentiable'
+  | 'integer-input'
+  | 'environment';
 
 export interface Finding {
   severity: 'error' | 'warning' | 'info';

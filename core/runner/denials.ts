@@ -96,11 +96,18 @@ export function installDenialRecorder(phase: () => string | undefined): void {
   wrap(childProcess as unknown as Record<string, unknown>, 'child_process');
 }
 
-/** A refused process.kill of another process (the worker's own harden refuses every kill). */
-export function recordKill(args: unknown[]): void {
+/** A refused signal to another process (the worker's own harden refuses process.kill, process._kill, process._debugProcess). */
+export function recordKill(args: unknown[], call = 'process.kill'): void {
   if (recorded.length >= MAX_RECORDED) return;
   const phase = phaseOf();
-  recorded.push({ kind: 'kill', call: 'process.kill', ...(args.length ? { resource: `pid ${String(args[0])}` } : {}), ...(phase ? { phase } : {}) });
+  recorded.push({ kind: 'kill', call, ...(args.length ? { resource: `pid ${String(args[0])}` } : {}), ...(phase ? { phase } : {}) });
+}
+
+/** A refused access that no permission error reports (a worker thread, which would run outside the worker's hardening). */
+export function recordDenial(denial: Omit<Denial, 'phase'>): void {
+  if (recorded.length >= MAX_RECORDED) return;
+  const phase = phaseOf();
+  recorded.push({ ...denial, ...(phase ? { phase } : {}) });
 }
 
 /** The denials recorded since the last call. */

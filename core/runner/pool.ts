@@ -291,7 +291,10 @@ export class WorkerPool {
   private onMessage(active: Active, message: WorkerMessage): void {
     if (active.job.settled) return;
     if (isReply(message)) {
-      if (message.id === active.job.id) this.finish(active, this.fromReply(active, message));
+      if (message.id !== active.job.id) return;
+      // The process changed its own globals (user code added to a built-in prototype): no other job runs there.
+      if (message.retire) this.retire(active);
+      this.finish(active, this.fromReply(active, message));
       return;
     }
     if (message.type === 'phase' && message.id === active.job.id) {
@@ -355,6 +358,15 @@ export class WorkerPool {
       if (active.slot.worker === worker) active.slot.worker = undefined;
     }
     this.finish(active, { ...outcome, ...(active.peakMb !== undefined && outcome.peakRssMb === undefined ? { peakRssMb: round(active.peakMb) } : {}) });
+  }
+
+  /** Takes a worker out of use after its job (killed with what it started); the slot starts a fresh one when needed. */
+  private retire(active: Active): void {
+    const worker = active.worker;
+    if (!worker) return;
+    if (active.slot.worker === worker) active.slot.worker = undefined;
+    this.options.log?.('debug', `worker ${worker.pid} retired: the code it ran changed its globals`);
+    worker.kill();
   }
 
   private cancel(job: Job): void {

@@ -30,6 +30,8 @@ export interface WorkerSuccess {
   id: number;
   ok: true;
   result: unknown;
+  /** The process changed its globals (user code added to Object.prototype, replaced a global): do not reuse it. */
+  retire?: boolean;
   /** Resident set size when the job finished (MiB). */
   rssMb?: number;
 }
@@ -46,6 +48,8 @@ export interface WorkerFailure {
   /** Which phase the job was in when it failed ('load' while requiring the bundle). */
   phase?: string;
   rssMb?: number;
+  /** As for a success: the process must not run other jobs. */
+  retire?: boolean;
 }
 
 export type WorkerReply = WorkerSuccess | WorkerFailure;

@@ -17,9 +17,30 @@ const THREAD_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 const { parentPid, limitMb, marker, interval, parentInterval } = workerData;
+function descendants() {
+  // Children started with detached: true left the group: find them by their parent links (Linux /proc; under
+  // the permission model the read is refused, and no child could have been started there anyway).
+  const kids = new Map();
+  try {
+    for (const name of require('node:fs').readdirSync('/proc')) {
+      if (!/^\\d+$/.test(name)) continue;
+      try {
+        const text = require('node:fs').readFileSync('/proc/' + name + '/stat', 'utf8');
+        const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+        if (!kids.has(ppid)) kids.set(ppid, []);
+        kids.get(ppid).push(Number(name));
+      } catch {}
+    }
+  } catch {}
+  const out = [];
+  const queue = [process.pid];
+  while (queue.length) for (const kid of kids.get(queue.shift()) || []) if (!out.includes(kid)) { out.push(kid); queue.push(kid); }
+  return out;
+}
 function killSelf() {
   // The worker leads its own process group (the pool forks it detached): take user code's children along.
   if (process.platform !== 'win32') {
+    for (const pid of descendants()) { try { process.kill(pid, 'SIGKILL'); } catch {} }
     try { process.kill(-process.pid, 'SIGKILL'); } catch {}
   }
   process.kill(process.pid, 'SIGKILL');

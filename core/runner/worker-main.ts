@@ -2,7 +2,7 @@
 // It talks to the pool over the IPC channel only (user code may print whatever it likes to stdout/stderr),
 // handles one job at a time, and keeps recently used bundles loaded, which is what makes a re-check fast.
 
-import { harden, ExitAttempt } from './harden';
+import { harden, refuseThreads, ExitAttempt } from './harden';
 import { installDenialRecorder, takeDenials } from './denials';
 import { bundleSources } from './bundle-sources';
 import { getHandler, type HandlerContext } from './handlers';
@@ -13,6 +13,17 @@ import '../grade/worker-handlers';
 import { LOADED_BUNDLES, RUNTIME_GLOBAL, WATCHDOG_ENV, type WorkerFailure, type WorkerReply, type WorkerRequest } from './protocol';
 import { userLocation } from './stack';
 import { startWatchdog } from './watchdog';
+import {
+  describeChanges,
+  describeLockedAssignments,
+  environmentChanges,
+  explainLockedError,
+  lockedAssignments,
+  lockIntrinsics,
+  type EnvironmentChange,
+} from './lockdown';
+import * as fs from 'node:fs';
+import type { Finding } from '../report/types';
 import * as runtime from '../runtime';
 
 const io = harden();
@@ -22,6 +33,8 @@ installDenialRecorder(() => current?.phase);
 interface LoadedBundle {
   exports: Record<string, unknown>;
   userFiles?: string[];
+  /** Locked built-ins the user's code assigns (`Math.sqrt = …`), which have no effect in the worker. */
+  lockedAssignments?: string[];
 }
 
 interface RunningJob {
@@ -29,6 +42,9 @@ interface RunningJob {
   phase?: string;
   userFiles?: string[];
   done: boolean;
+  /** What the file changed in the process's globals while it loaded (this job loaded it fresh). */
+  loadChanges?: EnvironmentChange[];
+  bundle?: LoadedBundle;
 }
 
 const loaded = new Map<string, LoadedBundle>();
@@ -46,6 +62,10 @@ try {
 } catch (error) {
   io.writeError(`gradlens worker: running without its watchdog thread (${error instanceof Error ? error.message : String(error)})\n`);
 }
+// From here on only user code would start a thread (one with its own, unhardened process.kill), or change the
+// built-ins the checker computes with: both are refused before the first bundle loads.
+refuseThreads();
+lockIntrinsics();
 
 // The pool sends a job only after the previous one was answered. Jobs are not chained: a job answered early
 // (an uncaught error from a timer) may leave a promise that never settles, and must not hold up the next one.
@@ -69,6 +89,7 @@ async function runJob(request: WorkerRequest): Promise<void> {
     if (request.bundlePath) {
       try {
         bundle = loadBundle(request.bundlePath, job);
+        job.bundle = bundle;
       } catch (error) {
         reply(job, failure(job, error, 'load-error'));
         return;
@@ -111,8 +132,13 @@ function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
   }
   job.userFiles = bundleSources(bundlePath);
   setPhase(job, 'load');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle on disk, evicted from require.cache below
-  const exports = require(bundlePath) as Record<string, unknown>;
+  let exports: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle on disk, evicted from require.cache below
+    exports = require(bundlePath) as Record<string, unknown>;
+  } finally {
+    job.loadChanges = environmentChanges();
+  }
   // An exit or kill at import that the file's own code caught still fails the load (it is the load's doing, not
   // the next call's), and the bundle is not kept: every job that needs it sees the same failure.
   const attempt = io.exitAttempt();
@@ -124,7 +150,7 @@ function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
     }
     throw attempt;
   }
-  const bundle = { exports, userFiles: job.userFiles };
+  const bundle: LoadedBundle = { exports, userFiles: job.userFiles, lockedAssignments: scanAssignments(bundlePath) };
   loaded.set(bundlePath, bundle);
   // An edit-check loop makes a new bundle per edit: only the most recent ones stay in the require cache.
   while (loaded.size > LOADED_BUNDLES) {
@@ -140,6 +166,15 @@ function loadBundle(bundlePath: string, job: RunningJob): LoadedBundle {
   return bundle;
 }
 
+function scanAssignments(bundlePath: string): string[] | undefined {
+  try {
+    const found = lockedAssignments(fs.readFileSync(bundlePath, 'utf8'));
+    return found.length ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function setPhase(job: RunningJob, phase: string): void {
   job.phase = phase;
   if (!job.done) io.send({ type: 'phase', id: job.id, phase });
@@ -150,7 +185,7 @@ function failure(job: RunningJob, error: unknown, kind: 'load-error' | 'threw'):
   const attempt = error instanceof ExitAttempt ? error : io.exitAttempt();
   const cause = attempt ?? error;
   const stack = cause instanceof Error ? cause.stack : undefined;
-  const message = cause instanceof Error ? cause.message : `A non-Error value was thrown: ${describe(cause)}`;
+  const message = cause instanceof Error ? explainLockedError(cause.message) : `A non-Error value was thrown: ${describe(cause)}`;
   const location = userLocation(stack, job.userFiles);
   return {
     id: job.id,
@@ -166,6 +201,21 @@ function failure(job: RunningJob, error: unknown, kind: 'load-error' | 'threw'):
 
 function reply(job: RunningJob, message: WorkerReply): void {
   if (job.done) return;
+  const changes = environmentChanges();
+  if (changes.length) {
+    // The process's globals are no longer what the checker was written against: this job says so, and the
+    // pool does not give the process other work.
+    message.retire = true;
+    if (message.ok) message.result = withFinding(message.result, environmentFinding(job, changes));
+  }
+  if (message.ok && job.bundle?.lockedAssignments?.length) {
+    message.result = withFinding(message.result, {
+      severity: 'warning',
+      code: 'environment',
+      message: describeLockedAssignments(job.bundle.lockedAssignments),
+    });
+  }
+  if (message.ok) explainFindings(message.result);
   job.done = true;
   try {
     io.send(message);
@@ -173,6 +223,34 @@ function reply(job: RunningJob, message: WorkerReply): void {
     // A result that structured clone cannot copy (a function, a class with private state).
     const reason = error instanceof Error ? error.message : String(error);
     io.send({ id: job.id, ok: false, kind: 'threw', message: `The job's result could not be sent back: ${reason}` } satisfies WorkerFailure);
+  }
+}
+
+function environmentFinding(job: RunningJob, changes: EnvironmentChange[]): Finding {
+  const atLoad = job.loadChanges ?? [];
+  const phase = changes.every((c) => atLoad.some((l) => l.owner === c.owner && l.key === c.key)) ? 'load' : 'run';
+  const severity = changes.some((c) => c.owner === 'Object.prototype') ? 'error' : 'warning';
+  return { severity, code: 'environment', message: describeChanges(changes, phase), ...(phase === 'load' ? { phase: 'load' } : {}) };
+}
+
+type WithFindings = { findings: Finding[] } & Record<string, unknown>;
+
+function hasFindings(value: unknown): value is WithFindings {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { findings?: unknown }).findings);
+}
+
+/** A result that carries findings (a check, a graded submission) gets one more; others are sent as they are. */
+function withFinding(result: unknown, finding: Finding): unknown {
+  if (!hasFindings(result)) return result;
+  return { ...result, findings: [...result.findings, finding] };
+}
+
+/** User code's errors from an assignment to a locked built-in say why (in a result's findings, and one level down: a graded task's own check). */
+function explainFindings(result: unknown): void {
+  if (typeof result !== 'object' || result === null) return;
+  const lists = [result, ...Object.values(result)].filter(hasFindings).map((r) => r.findings);
+  for (const list of lists) {
+    for (const f of list) if (f && typeof f.message === 'string') f.message = explainLockedError(f.message);
   }
 }
 

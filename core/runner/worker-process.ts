@@ -3,6 +3,7 @@
 // crashes) and killing it together with anything it started.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { descendantsOf, killAll } from './descendants';
 import { LOADED_BUNDLES, type WorkerMessage, type WorkerRequest } from './protocol';
 
 export interface WorkerSpawnSpec {
@@ -132,9 +133,22 @@ export class WorkerProcess {
     return true;
   }
 
-  /** SIGKILL to the whole process group. Safe to call on a dead process. */
+  /**
+   * SIGKILL to the whole process group, and (Linux) to every process the worker started that left the group
+   * (`detached: true`), found while the worker still lives. Safe to call on a dead process.
+   */
   kill(): void {
+    const started = this.alive && this.pid !== undefined && !IS_WINDOWS ? descendantsOf(this.pid) : [];
+    // Stop first, so that a descendant cannot start new ones between the look and the kill.
+    for (const p of started) {
+      try {
+        process.kill(p.pid, 'SIGSTOP');
+      } catch {
+        // Gone.
+      }
+    }
     this.killGroup();
+    killAll(started);
     if (this.alive) {
       try {
         this.child.kill('SIGKILL');
