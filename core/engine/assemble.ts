@@ -104,7 +104,7 @@ export function assembleReport(raw: RawCheck, meta: AssembleMeta): DeclarationRe
   const directions = judgeDirections(raw);
   const tensors = raw.tensors.map((t, index) => tensorResult({ raw, index, judged: perTensor[index], directions, source: meta.sourceOf?.(t), stopped }));
   if (meta.partial || raw.stoppedEarly) findings.push(...partialFindings(tensors, !!meta.partial));
-  findings.push(...kinkFindings(tensors));
+  findings.push(...kinkFindings(tensors), ...undifferentiableFindings(tensors));
   hintZeroedByMutation(tensors, findings);
   const status = declarationStatus(raw, tensors, findings, !!meta.partial);
   return {
@@ -158,6 +158,21 @@ function kinkFindings(tensors: TensorResult[]): Finding[] {
       tensor: t.path,
       message: `${t.kinks} element${t.kinks > 1 ? 's' : ''} of ${t.gradientKey || t.path} sit at a kink (ReLU at 0, a max tie, |x| at 0): the one-sided slopes differ and the analytic value lies between them`,
     }));
+}
+
+/** Elements no finite difference could be taken at are said, not passed over: they were not compared. */
+function undifferentiableFindings(tensors: TensorResult[]): Finding[] {
+  return tensors
+    .filter((t) => t.undifferentiable)
+    .map((t) => {
+      const n = t.undifferentiable!;
+      return {
+        severity: 'warning' as const,
+        code: 'undifferentiable' as const,
+        tensor: t.path,
+        message: `${n} element${n > 1 ? 's' : ''} of ${t.gradientKey || t.path} could not be compared: the function is NaN or infinite within even a small step of ${n > 1 ? 'them' : 'it'} (log or sqrt near 0, a probability near 1?); their gradient is unchecked`,
+      };
+    });
 }
 
 /** A gradient that is zero because the code zeroed its own inputs in place is a mutation, not a missing write. */

@@ -3,6 +3,7 @@
 
 import { isTensorValue } from '../contract/tensor';
 import type { Finding } from '../report/types';
+import type { Slot } from './inputs';
 import type { Param } from './params';
 import { error, keyTuple } from './user-calls';
 import type { Phase } from './user-code';
@@ -39,6 +40,31 @@ export function lookupGradient(grads: unknown, path: string, single: boolean): {
 export function gradientKeys(grads: unknown, prefix = ''): string[] {
   if (isTensorValue(grads) || typeof grads !== 'object' || grads === null) return prefix ? [prefix] : [];
   return Object.keys(grads).flatMap((k) => gradientKeys((grads as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * Integer-valued inputs the code returns a gradient for: it treats them as differentiable, so they are checked
+ * too (a hand-written x = [[1, 2], [3, 4]] would otherwise pass unchecked). Adds their params and says so.
+ */
+export function promoteIntegerInputs(
+  candidates: Slot[],
+  grads: unknown,
+  params: Param[],
+  inputOrder: string[],
+  makeParams: (slots: Slot[]) => Param[],
+  findings: Finding[],
+): void {
+  if (!candidates.length) return;
+  const keyed = keyTuple(grads, params, inputOrder);
+  const returned = candidates.filter((s) => lookupGradient(keyed, s.path, false) !== null);
+  if (!returned.length) return;
+  params.push(...makeParams(returned));
+  const names = returned.map((s) => `'${s.path}'`).join(', ');
+  findings.push({
+    severity: 'info',
+    code: 'integer-input',
+    message: `${names} ${returned.length > 1 ? 'hold' : 'holds'} only integers, which are taken for data (labels, indices); the code returns a gradient for ${returned.length > 1 ? 'them' : 'it'}, so ${returned.length > 1 ? 'they are' : 'it is'} checked too (wrt chooses what is checked)`,
+  });
 }
 
 /** Attaches the analytic gradients (one `grads` per objective) to the params, recording every mismatch. */

@@ -97,6 +97,10 @@ class ElementLine implements Line {
 }
 
 /** Measures elements and directions of one problem, records the raw numbers, and keeps the time budget. */
+/** Smaller steps tried at an element whose differences are not finite, each this many times smaller. */
+const DOMAIN_RETRIES = 3;
+const DOMAIN_SHRINK = 64;
+
 export class CheckSession {
   readonly prober: Prober;
   readonly directions: RawDirection[] = [];
@@ -196,7 +200,7 @@ export class CheckSession {
     for (let j = 0; j < problem.k; j++) analytic[j] = param.analytic![j][target.flat];
     elementLine.param = param;
     elementLine.index = target.flat;
-    this.prober.probe(elementLine, analytic, param.units[target.flat], this.outright, result);
+    this.probeWithinDomain(param, target.flat);
     elements.count++;
     elements.tensor.push(target.tensor);
     elements.flat.push(target.flat);
@@ -219,6 +223,22 @@ export class CheckSession {
     }
     this.tick(remaining);
     return state === 'pass' || state === 'kink';
+  }
+
+  /**
+   * The element's derivative, at its usual step first. A step that leaves the function's domain (log or sqrt near
+   * 0, a probability near 1) gives NaN or ±∞: then smaller steps, from the element's own magnitude down, before
+   * the element is left undifferentiable (reported as such, never as checked).
+   */
+  private probeWithinDomain(param: Param, flat: number): void {
+    const { result, analytic, elementLine } = this;
+    let unit = param.units[flat];
+    this.prober.probe(elementLine, analytic, unit, this.outright, result);
+    unit = Math.min(unit, Math.abs(param.slot.get(flat)) || unit);
+    for (let retry = 0; retry < DOMAIN_RETRIES && !result.numeric.every(Number.isFinite); retry++) {
+      unit /= DOMAIN_SHRINK;
+      this.prober.probe(elementLine, analytic, unit, this.outright, result);
+    }
   }
 
   /** Checks every element of the ranges, in order, until the element budget runs out. Returns whether all were reached. */

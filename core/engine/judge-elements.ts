@@ -141,16 +141,19 @@ export interface ElementStats {
   maxAbsErr: number | null;
   /** The element that decides the tensor: NaN/Inf, then fail, then kink, then the largest margin. */
   worst: Judged | null;
+  /** Elements whose numerical derivative is NaN or infinite at every step tried (a domain edge within a step). */
+  undifferentiable: number;
 }
 
 export function elementStats(judged: Judged[]): ElementStats {
-  const stats: ElementStats = { failing: 0, nonFinite: 0, kinks: 0, kinkIndices: [], maxRelErr: null, maxAbsErr: null, worst: null };
+  const stats: ElementStats = { failing: 0, nonFinite: 0, kinks: 0, kinkIndices: [], maxRelErr: null, maxAbsErr: null, worst: null, undifferentiable: 0 };
   let maxRel = 0;
   let maxAbs = 0;
   const rank = (j: Judged) => (j.state === 'nonfinite' ? 4 : j.state === 'fail' ? 3 : j.state === 'kink' ? 1 : 0);
   for (const j of judged) {
     if (j.state === 'fail' || j.state === 'nonfinite') stats.failing++;
     if (j.state === 'nonfinite') stats.nonFinite++;
+    if (j.state === 'unchecked') stats.undifferentiable++;
     if (j.state === 'kink') {
       stats.kinks++;
       if (stats.kinkIndices.length < 20) stats.kinkIndices.push(j.flat);

@@ -20,9 +20,13 @@ export interface Param {
   units: Float64Array;
 }
 
-/** Resolves `wrt` against the input slots; default: the float-valued ones. */
-export function selectSlots(slots: Slot[], wrt: string[] | undefined, all: boolean): { chosen: Slot[]; findings: Finding[] } {
-  if (!wrt) return { chosen: slots.filter((s) => all || s.float), findings: [] };
+/**
+ * Resolves `wrt` against the input slots; default: the float-valued ones. `integers`: the integer-valued inputs
+ * left out by that default (labels, indices, or a hand-written [[1, 2], [3, 4]]), checked after all when the code
+ * returns a gradient for them (see promoteIntegerInputs).
+ */
+export function selectSlots(slots: Slot[], wrt: string[] | undefined, all: boolean): { chosen: Slot[]; findings: Finding[]; integers: Slot[] } {
+  if (!wrt) return { chosen: slots.filter((s) => all || s.float), findings: [], integers: all ? [] : slots.filter((s) => !s.float) };
   const findings: Finding[] = [];
   const chosen: Slot[] = [];
   for (const path of wrt) {
@@ -32,7 +36,7 @@ export function selectSlots(slots: Slot[], wrt: string[] | undefined, all: boole
     }
     for (const m of matches) if (!chosen.includes(m)) chosen.push(m);
   }
-  return { chosen, findings };
+  return { chosen, findings, integers: [] };
 }
 
 /** The report group of a tensor: a model's top-level key (or "layer N" for W1, b1, …); none otherwise. */

@@ -9,6 +9,7 @@ import type { DeclarationKind, Finding } from '../report/types';
 import type { CheckOverrides } from './api';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { batchCandidates, gradientScale, makeParams, selectSlots, type Param } from './params';
+import type { CallPlan } from '../contract/calls';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
 import {
   flagNonFiniteGradients,
@@ -20,8 +21,11 @@ import {
 } from './baseline-checks';
 import { runUserCode, UserCodeError, type Phase } from './user-code';
 import { call, callable, error, fail, how, invoke, namedValues, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
-import { attachGradients } from './attach-gradients';
+import { attachGradients, promoteIntegerInputs } from './attach-gradients';
 import { buildLike, dotTree, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
+
+/** Said when no input is checked: none float-valued, none named in wrt, none the code returns a gradient for. */
+const NOTHING_TO_DIFFERENTIATE = 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)';
 
 export interface Problem {
   kind: DeclarationKind;
@@ -103,11 +107,14 @@ function assemble(args: {
   params: Param[];
   findings: Finding[];
   objective: (out: Float64Array, magnitude: Float64Array | null) => void;
-  analytic: () => { grads: unknown[]; fnName: string; phase: Phase };
+  /** `order`: the input names in the order the function that returned the gradients takes them (for tuples). */
+  analytic: () => { grads: unknown[]; fnName: string; phase: Phase; order?: string[] };
   /** Top-level input names in order, for gradients returned as a tuple ([dx, dw, db]). */
   inputOrder?: string[];
   /** Whether evaluating the value also computed a gradient (a valueAndGrad that ignores ctx.wantsGradient). */
   valueCarriesGradient?: () => boolean;
+  /** Integer-valued inputs left out by default, checked when the code returns a gradient for them. */
+  integers?: Slot[];
 }): Problem {
   const { kind, k, allSlots, params, findings } = args;
   const pristine = snapshot(allSlots);
@@ -127,7 +134,10 @@ function assemble(args: {
 
   const analytic = args.analytic();
   restoreIfBackwardMutates(allSlots, pristine, analytic.fnName, analytic.phase, findings);
-  attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName, args.inputOrder);
+  const order = analytic.order ?? args.inputOrder ?? [];
+  promoteIntegerInputs(args.integers ?? [], analytic.grads[0], params, order, (slots) => makeParams(slots, kind, false), findings);
+  if (!params.length) fail(error('bad-declaration', NOTHING_TO_DIFFERENTIATE));
+  attachGradients(params, analytic.grads, findings, analytic.phase, analytic.fnName, order);
   warnIfFloat32Code(args.options.dtype, params, analytic.fnName, analytic.phase, findings);
   flagNonFiniteGradients(params, analytic.phase, findings);
 
@@ -202,9 +212,15 @@ function scalarParts(
           grads: [invoke(gradFn, 'grad', seed, values, objectArgs)],
           fnName: gradFn.plan.style === 'positional' ? gradFn.plan.signature : 'grad',
           phase: 'grad',
+          order: callOrder(gradFn.plan, names),
         };
       const split = splitValueAndGrad(invoke(both!, 'grad', seed, values, objectArgs), 'grad', how(both!));
-      return { grads: [split.grads], fnName: both!.plan.style === 'positional' ? both!.plan.signature : 'valueAndGrad', phase: 'grad' };
+      return {
+        grads: [split.grads],
+        fnName: both!.plan.style === 'positional' ? both!.plan.signature : 'valueAndGrad',
+        phase: 'grad',
+        order: callOrder(both!.plan, names),
+      };
     },
   };
 }
@@ -218,8 +234,8 @@ function requireScalarFunctions(kind: 'fn' | 'model', valueName: 'f' | 'loss', s
 function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): Problem {
   requireScalarFunctions('fn', 'f', { value: decl.f, grad: decl.grad, valueAndGrad: decl.valueAndGrad });
   const inputs = materialize(decl.at, 'at', options, 'at');
-  const { chosen, findings } = selectSlots(inputs.slots, decl.wrt, false);
-  if (!chosen.length) findings.push(error('bad-declaration', 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)'));
+  const { chosen, findings, integers } = selectSlots(inputs.slots, decl.wrt, false);
+  if (!chosen.length && !integers.length) findings.push(error('bad-declaration', NOTHING_TO_DIFFERENTIATE));
   if (findings.some((f) => f.severity === 'error')) fail(...findings);
   return assemble({
     kind: 'fn',
@@ -227,6 +243,7 @@ function buildFn(decl: FnDeclaration, name: string, options: ResolvedOptions): P
     options,
     k: 1,
     allSlots: inputs.slots,
+    integers,
     params: makeParams(chosen, 'fn', false),
     findings,
     inputOrder: Object.keys(namedValues(inputs.value)),
@@ -286,8 +303,8 @@ function isPlainData(value: unknown, depth = 0): boolean {
 function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptions): Problem {
   if (typeof decl.forward !== 'function' || typeof decl.backward !== 'function') fail(error('bad-declaration', 'layer() needs forward and backward functions'));
   const inputs = materialize(decl.at, 'at', options, 'at');
-  const { chosen, findings } = selectSlots(inputs.slots, decl.wrt, false);
-  if (!chosen.length) findings.push(error('bad-declaration', 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)'));
+  const { chosen, findings, integers } = selectSlots(inputs.slots, decl.wrt, false);
+  if (!chosen.length && !integers.length) findings.push(error('bad-declaration', NOTHING_TO_DIFFERENTIATE));
   if (findings.some((f) => f.severity === 'error')) fail(...findings);
   const params = makeParams(chosen, 'layer', false);
   const seed = options.seed;
@@ -336,8 +353,10 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
     name,
     options,
     k,
-    inputOrder: Object.keys(values),
+    // A tuple from backward ([dx, dw, db]) follows the order forward takes its inputs in.
+    inputOrder: callOrder(forwardFn.plan, Object.keys(values)),
     allSlots: inputs.slots,
+    integers,
     params,
     findings,
     objective,
@@ -367,4 +386,10 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
       return { grads, fnName: positional ? `${backwardFn.fn.name || 'backward'}(dout, cache)` : 'backward', phase: 'backward' as Phase };
     },
   });
+}
+
+/** Input names in the order a positional function takes them (the rest after), else in the inputs' own order. */
+function callOrder(plan: CallPlan, names: string[]): string[] {
+  if (plan.style !== 'positional') return names;
+  return [...plan.args, ...names.filter((n) => !plan.args.includes(n))];
 }

@@ -56,8 +56,11 @@ export function tensorResult({ raw, index, judged, directions: all, source, stop
   };
   if (t.problem) return { ...base, status: 'error', problem: t.problem };
 
-  const { worst, ...counts } = stats;
+  const { worst, undifferentiable, ...counts } = stats;
   Object.assign(base, counts);
+  // Elements whose numerical derivative could not be taken were not compared: they are not "checked".
+  base.checked = judged.length - undifferentiable;
+  if (undifferentiable) base.undifferentiable = undifferentiable;
   base.worst = worst ? elementResult(worst, t.shape) : null;
   base.margin = worst ? finiteOrNull(worst.margin) : largestMargin(own.length ? own.map((d) => d.result) : directions);
   base.evaluations = judged.length;
@@ -86,7 +89,7 @@ export function tensorResult({ raw, index, judged, directions: all, source, stop
 
   if (base.failing || unresolved.fail || spread) base.status = 'fail';
   else if (notReached || (stopped && judged.length < t.size && !directions.length)) base.status = 'error';
-  else if (base.kinks || unresolved.other) base.status = 'warn';
+  else if (base.kinks || unresolved.other || undifferentiable) base.status = 'warn';
 
   if ((base.status === 'fail' && !spread) || base.nonFinite) base.hints = patternHints(raw, t, judged) ?? base.hints;
   return base;

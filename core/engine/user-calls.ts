@@ -143,7 +143,13 @@ export function keyTuple(grads: unknown, params: Param[], inputOrder: string[]):
     if (typeof whole !== 'string' && whole.data.length === params[0].slot.size) return grads;
     if (grads.length !== 1) return grads;
   }
-  const names = grads.length === params.length ? params.map((p) => p.path) : grads.length === inputOrder.length ? inputOrder : null;
+  // Checked inputs in the order the code takes them (a positional forward's parameters), not the order of `at`.
+  const rank = (path: string) => {
+    const i = inputOrder.indexOf(path.split('.')[0]);
+    return i < 0 ? inputOrder.length : i;
+  };
+  const checked = params.map((p) => p.path).sort((a, b) => rank(a) - rank(b));
+  const names = grads.length === params.length ? checked : grads.length === inputOrder.length ? inputOrder : null;
   if (!names) return grads;
   const out: Record<string, unknown> = {};
   names.forEach((n, i) => (out[n] = grads[i]));

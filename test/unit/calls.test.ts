@@ -80,6 +80,24 @@ test('a positional cs231n layer with tuple returns is checked as it is, no adapt
   );
 });
 
+test('a tuple of gradients follows the order the positional function takes its inputs, not the order of at', () => {
+  function mulForward(a: number[][], b: number[][]) {
+    return [a.map((r, i) => r.map((v, j) => v * b[i][j])), { a, b }];
+  }
+  function mulBackward(dout: number[][], cache: { a: number[][]; b: number[][] }) {
+    return [dout.map((r, i) => r.map((g, j) => g * cache.b[i][j])), dout.map((r, i) => r.map((g, j) => g * cache.a[i][j]))];
+  }
+  const swapped = layer({ at: { b: randn([2, 3], { nested: true }), a: randn([2, 3], { nested: true }) }, forward: mulForward, backward: mulBackward });
+  assert.equal(check(swapped).status, 'pass', check(swapped).summary);
+  // The same for a grad(x, w) called positionally and returning [dx, dw].
+  const dot = fn({
+    at: { w: [0.5, -1.5, 2], x: [1.25, 0.75, -0.25] },
+    f: (x: number[], w: number[]) => x.reduce((s, v, i) => s + v * w[i] * w[i], 0),
+    grad: (x: number[], w: number[]) => [w.map((v) => v * v), w.map((v, i) => 2 * x[i] * v)],
+  });
+  assert.equal(check(dot).status, 'pass', check(dot).summary);
+});
+
 test('softmaxLoss(x, y) returning { loss, dx } is a valueAndGrad; Python-style names in any case', () => {
   const softmaxLoss = (x: T, y: number[]) => {
     const [n, c] = x.shape;

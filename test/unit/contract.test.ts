@@ -285,6 +285,65 @@ test('C¹ points (Huber at |r| = δ, ELU at 0) pass when right and fail when wro
   assert.equal(check(elu, { mode: 'full' }).status, 'pass');
 });
 
+test('a step that leaves the domain is retried smaller; what stays undifferentiable is a warning, never a pass', () => {
+  // Gaussian NLL over variances spread over six decades: the usual step (the tensor's rms) crosses 0 at 0.001.
+  const r2 = [0.5, 2.0, 0.05, 1.5];
+  const nll = (bug: number) =>
+    fn({
+      at: { v: tensor([1000, 1, 0.001, 2]) },
+      f: ({ v }: { v: { data: Float64Array } }) => v.data.reduce((s, a, i) => s + 0.5 * (Math.log(a) + r2[i] / a), 0),
+      grad: ({ v }: { v: { data: Float64Array } }) => ({ v: v.data.map((a, i) => 0.5 * (1 / a - r2[i] / (a * a)) * (i === 2 ? bug : 1)) }),
+    });
+  assert.equal(check(nll(1)).status, 'pass');
+  const buggy = check(nll(1.01));
+  assert.equal(buggy.status, 'fail', buggy.summary);
+  assert.equal(tensorOf(buggy, 'v').worst?.flat, 2);
+  // A probability 1e-9 from 1: no step stays inside (0, 1), so that element is said to be unchecked.
+  const bce = fn({
+    at: { p: tensor([0.3, 0.6, 1 - 1e-9, 0.2]) },
+    f: ({ p }: { p: { data: Float64Array } }) => -p.data.reduce((s, q) => s + Math.log(q) + Math.log(1 - q), 0),
+    grad: ({ p }: { p: { data: Float64Array } }) => ({ p: p.data.map((q) => -1 / q + 1 / (1 - q)) }),
+  });
+  const r = check(bce);
+  assert.equal(r.status, 'warn', r.summary);
+  assert.deepEqual([tensorOf(r, 'p').checked, tensorOf(r, 'p').undifferentiable], [3, 1]);
+  assert.ok(codes(r).includes('undifferentiable'));
+});
+
+test('an integer-valued input the code returns a gradient for is checked too; labels are not', () => {
+  const affine = (factor: number) =>
+    layer({
+      at: {
+        x: [
+          [1, 0, 2],
+          [0, 1, 3],
+        ],
+        w: [
+          [0.5, -1.5],
+          [2.25, 0.75],
+          [-0.5, 1.25],
+        ],
+        y: [1, 0],
+      },
+      forward: ({ x, w }: { x: number[][]; w: number[][] }) => x.map((row) => w[0].map((_, j) => row.reduce((s, v, k) => s + v * w[k][j], 0))),
+      backward: (dout: number[][], { x, w }: { x: number[][]; w: number[][] }) => ({
+        dx: dout.map((row) => w.map((wk) => factor * row.reduce((s, g, j) => s + g * wk[j], 0))),
+        dw: w.map((_, k) => w[0].map((__, j) => dout.reduce((s, row, n) => s + x[n][k] * row[j], 0))),
+      }),
+    });
+  const ok = check(affine(1));
+  assert.deepEqual(
+    ok.tensors.map((t) => [t.path, t.status]),
+    [
+      ['w', 'pass'],
+      ['x', 'pass'],
+    ],
+  );
+  assert.ok(codes(ok).includes('integer-input'));
+  const buggy = check(affine(2));
+  assert.equal(tensorOf(buggy, 'x').status, 'fail', buggy.summary);
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },
