@@ -22,6 +22,8 @@ export interface AutograderOptions {
   sandbox?: SandboxOptions;
   timeLimitMs?: number;
   workerScript?: string;
+  /** Stops grading (a signal): the scratch folders are removed and no results.json is written. */
+  signal?: AbortSignal;
 }
 
 export async function runAutograder(options: AutograderOptions): Promise<GradescopeResults> {
@@ -40,7 +42,9 @@ export async function runAutograder(options: AutograderOptions): Promise<Gradesc
       sandbox: options.sandbox,
       timeLimitMs: options.timeLimitMs,
       workerScript: options.workerScript,
+      signal: options.signal,
     });
+    if (options.signal?.aborted) throw new Error('grading was interrupted');
     const student = run.result.students[0];
     if (!student) throw new Error('the submission was not graded');
     const results = gradescopeResults(student, run.plan.visibility);

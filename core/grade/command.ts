@@ -62,10 +62,36 @@ function progressReporter(total: number, enabled: boolean): { start(): void; upd
     start: () => undefined,
     update: (p) =>
       process.stderr.write(
-        `[${p.done}/${p.total}] ${p.student}: ${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}${p.reused ? ' (already graded)' : ''}\n`,
+        `[${p.done}/${p.total}] ${p.student}: ${p.result.notGraded ? `not graded (${p.result.notGraded}; the next run grades it again)` : `${roundScore(p.result.score)}/${roundScore(p.result.maxScore)}`}${p.reused ? ' (already graded)' : ''}\n`,
       ),
     stop: () => undefined,
   };
+}
+
+/**
+ * Ctrl-C or SIGTERM stops cleanly: finished students are stored, the scratch folder is removed, and the next run
+ * resumes after them. A second signal ends the process at once ('exit' still removes the scratch folder).
+ */
+function stopOnSignals(controller: AbortController): { exitCode: () => number; dispose: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) process.exit(exitCodeOf(signal));
+    received = signal;
+    controller.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.on(signal, handler);
+  return {
+    exitCode: () => exitCodeOf(received ?? 'SIGINT'),
+    dispose: () => {
+      for (const signal of signals) process.removeListener(signal, handler);
+    },
+  };
+}
+
+/** The shell's convention: 128 + the signal's number. */
+function exitCodeOf(signal: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[signal] ?? 2);
 }
 
 async function gradeFolder(assignment: string, folder: string, flags: GradeFlags): Promise<void> {
@@ -75,9 +101,7 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
   if (unknown.length) throw new Error(`no submission folder for ${unknown.join(', ')} in ${folder}`);
   const total = flags.student?.length ? new Set(flags.student).size : submissions.length;
   const controller = new AbortController();
-  // Ctrl-C stops cleanly: finished students are stored, and the next run resumes after them.
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const signals = stopOnSignals(controller);
   const progress = progressReporter(total, flags.progress && !flags.json);
   try {
     const run = await gradeClass({
@@ -100,7 +124,7 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
     progress.stop();
     if (controller.signal.aborted) {
       process.stderr.write(`interrupted: ${run.graded + run.reused} of ${total} graded and stored; run the same command again to resume\n`);
-      process.exitCode = 130;
+      process.exitCode = signals.exitCode();
       return;
     }
     if (flags.json) {
@@ -137,7 +161,7 @@ async function gradeFolder(assignment: string, folder: string, flags: GradeFlags
     );
   } finally {
     progress.stop();
-    process.removeListener('SIGINT', onSigint);
+    signals.dispose();
   }
 }
 
@@ -169,13 +193,20 @@ export function registerGradeCommand(program: Command): void {
         return;
       }
       if (flags.gradescope) {
-        const result = await runAutograder({
-          assignment,
-          root: autograderRoot(),
-          sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs },
-          timeLimitMs: positiveInt(flags.timeLimit, 'time-limit'),
-        });
-        process.stdout.write(`${result.output}\n`);
+        const controller = new AbortController();
+        const signals = stopOnSignals(controller);
+        try {
+          const result = await runAutograder({
+            assignment,
+            root: autograderRoot(),
+            sandbox: { permissions: flags.permissions, dropPrivileges: flags.runAs },
+            timeLimitMs: positiveInt(flags.timeLimit, 'time-limit'),
+            signal: controller.signal,
+          });
+          process.stdout.write(`${result.output}\n`);
+        } finally {
+          signals.dispose();
+        }
         return;
       }
       if (!submissions) throw new Error('give the folder of submissions (one subfolder per student), or --gradescope / --gradescope-bundle');

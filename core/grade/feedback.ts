@@ -39,6 +39,8 @@ export function forwardFeedback(cmp: ForwardComparison | undefined, reference: F
 }
 
 export function errorFeedback(error: TaskError): string {
+  // The grader's own failure is no verdict: it does not say "no points".
+  if (error.code === 'not-graded') return `Not graded yet: ${error.message}.`;
   return `No points for this task: ${error.message}${error.where ? ` (at ${error.where})` : ''}.`;
 }
 

@@ -170,6 +170,8 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   }
   const reply = outcome.result;
   if (!isReply(reply)) return failedTask(ctx, { code: 'bad-result', message: 'the submission process sent back something that is not a result' }, timeMs);
+  if (reply.denials !== undefined && !Array.isArray(reply.denials))
+    return failedTask(ctx, { code: 'bad-result', message: 'the submission process sent back a malformed result' }, timeMs);
   if (reply.denials?.length) return deniedTask(ctx, reply.denials, timeMs);
   if (reply.missing?.length) {
     const names = reply.missing.map((m) => `'${m}'`).join(', ');
@@ -223,7 +225,8 @@ function scoredTask(
   timeMs: number,
 ): TaskOutcome {
   const { task } = ctx;
-  const { slots, unknownKeys } = itemSlots(task.points, graded.tensors, !!task.reference);
+  // With a reference the plan names the items; the student's tensors are matched to them by path.
+  const { slots, unknownKeys } = itemSlots(task.points, task.reference?.tensors ?? graded.tensors, !!task.reference);
   const items: ScoreItem[] = slots.map((slot) => {
     if (slot.key === 'forward' && slot.path === null) {
       const ok = !!forward?.match;

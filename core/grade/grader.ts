@@ -3,19 +3,20 @@
 // computed here, in the parent, from raw numbers; a finished student is stored atomically and skipped when
 // an interrupted run is resumed.
 
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileModelFile } from '../runner/compile';
 import { WorkerPool } from '../runner/pool';
 import type { AssignmentPlan } from './plan';
-import { gradeSubmission } from './grade-submission';
+import { gradeSubmission, notGradedResult } from './grade-submission';
 import { writeClassOutputs } from './outputs/write';
 import type { ClassResult, StudentResult } from './results';
 import { detectSandbox, type Sandbox, type SandboxOptions } from './sandbox';
-import { itemSlots } from './score';
+import { itemSlots, taskLayout } from './score';
 import { ResultStore } from './store';
 import type { Submission } from './submissions';
+import { confinedDir, confinedFile, makeWorkDir, privateDir, removeWorkDir } from './workdir';
 
 export interface GradeProgress {
   done: number;
@@ -76,11 +77,13 @@ export async function loadPlan(
   workerScript: string,
   signal?: AbortSignal,
 ): Promise<{ plan: AssignmentPlan; hash: string }> {
-  const compiled = await compileModelFile(path.resolve(assignmentFile), { cacheDir: path.join(workDir, 'assignment') });
+  // The reference solution is in this bundle: a folder no submission's process (nor any other user) can read.
+  const compiled = await compileModelFile(path.resolve(assignmentFile), { cacheDir: privateDir(path.join(workDir, 'assignment')) });
   if (!compiled.ok || !compiled.path) {
     const why = compiled.findings.map((f) => `${f.location ? `${f.location.file}:${f.location.start.line + 1}: ` : ''}${f.message}`).join('\n');
     throw new Error(`The assignment file does not compile:\n${why}`);
   }
+  chmodSync(compiled.path, 0o600);
   const trusted = new WorkerPool({ size: 1, memoryLimitMb: 4096, workerScript });
   try {
     const outcome = await trusted.run<AssignmentPlan>({ type: 'grade:plan', bundlePath: compiled.path, payload: null }, { timeLimitMs: 300_000, signal });
@@ -106,34 +109,32 @@ function validatePlan(plan: AssignmentPlan): void {
   if (problems.length) throw new Error(`The assignment's points do not match its gradients:\n  ${problems.join('\n  ')}`);
 }
 
-/** A scratch folder every confined process can read: bundles are written here, one folder per student. */
-function makeWorkDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gradlens-grade-'));
-  chmodSync(dir, 0o755);
-  return dir;
-}
-
 /**
  * A copy of the worker bundle in the scratch folder. The installed one may sit where an unprivileged user
  * cannot read (Gradescope's /autograder/source); the bundle is self-contained, with its source map beside it.
  */
-function copyWorker(workerScript: string, workDir: string): string {
-  const dir = path.join(workDir, 'runtime');
-  mkdirSync(dir, { mode: 0o755 });
+function copyWorker(workerScript: string, workDir: string, sandbox: Sandbox): string {
+  const dir = confinedDir(path.join(workDir, 'runtime'), sandbox);
   const target = path.join(dir, path.basename(workerScript));
   copyFileSync(workerScript, target);
-  if (existsSync(`${workerScript}.map`)) copyFileSync(`${workerScript}.map`, `${target}.map`);
-  chmodSync(target, 0o644);
+  confinedFile(target, sandbox);
+  if (existsSync(`${workerScript}.map`)) {
+    copyFileSync(`${workerScript}.map`, `${target}.map`);
+    confinedFile(`${target}.map`, sandbox);
+  }
   return target;
 }
 
-/** Runs `work` over `items` with at most `limit` running at once, in order of start. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` over `items` with at most `limit` running at once, in order of start. A failure of one item never
+ * stops the others (nor ends the run while they still use the scratch folder): it goes to `failed`.
+ */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>, failed: (item: T, error: unknown) => void): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
       const item = items[next++];
-      await work(item);
+      await work(item).catch((error: unknown) => failed(item, error));
     }
   });
   await Promise.all(runners);
@@ -144,10 +145,10 @@ export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
   const workerScript = options.workerScript ?? bundledWorkerScript();
   const sandbox = await detectSandbox(options.sandbox);
   options.onSandbox?.(sandbox);
-  const workDir = makeWorkDir();
+  const workDir = makeWorkDir(sandbox);
   try {
     const { plan, hash } = await loadPlan(options.assignment, workDir, workerScript, options.signal);
-    const confinedWorker = copyWorker(workerScript, workDir);
+    const confinedWorker = copyWorker(workerScript, workDir, sandbox);
     const store = new ResultStore(path.resolve(options.outDir));
     mkdirSync(store.outDir, { recursive: true });
     const results = new Map<string, StudentResult>();
@@ -156,7 +157,14 @@ export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
     const jobs = options.jobs ?? Math.max(1, os.availableParallelism());
     const only = options.only ? new Set(options.only) : null;
     const total = only ? only.size : options.submissions.length;
-    await eachLimited(options.submissions, jobs, async (submission) => {
+    const record = (submission: Submission, outcome: { result: StudentResult; reused: boolean }, storedOnly: boolean) => {
+      results.set(submission.student, outcome.result);
+      if (storedOnly) return;
+      if (outcome.reused) reused++;
+      done++;
+      options.onProgress?.({ done, total, student: submission.student, reused: outcome.reused, result: outcome.result });
+    };
+    const grade = async (submission: Submission) => {
       if (options.signal?.aborted) return;
       const storedOnly = !!only && !only.has(submission.student);
       const outcome = await gradeSubmission({
@@ -173,20 +181,21 @@ export async function gradeClass(options: GradeOptions): Promise<GradeRun> {
         memoryLimitMb: options.memoryLimitMb ?? plan.memoryLimitMb,
         signal: options.signal,
       });
-      if (!outcome) return;
-      results.set(submission.student, outcome.result);
-      if (storedOnly) return;
-      if (outcome.reused) reused++;
-      done++;
-      options.onProgress?.({ done, total, student: submission.student, reused: outcome.reused, result: outcome.result });
-    });
+      if (outcome) record(submission, outcome, storedOnly);
+    };
+    // gradeSubmission turns its own failures into a not-graded result; this is the last line, should storing fail too.
+    const failed = (submission: Submission, error: unknown) => {
+      if (only && !only.has(submission.student)) return;
+      record(submission, { result: notGradedResult(submission, plan, hash, error), reused: false }, false);
+    };
+    await eachLimited(options.submissions, jobs, grade, failed);
     const students = options.submissions.map((s) => results.get(s.student)).filter((r): r is StudentResult => !!r);
     const maxScore = plan.tasks.reduce((a, t) => a + (typeof t.points === 'number' ? t.points : Object.values(t.points).reduce((x, y) => x + y, 0)), 0);
-    const result: ClassResult = { assignment: plan.title, maxScore, students };
+    const result: ClassResult = { assignment: plan.title, maxScore, tasks: plan.tasks.map(taskLayout), students };
     // An interrupted run leaves the class files as they were: the next run completes and writes them.
     const files = options.classOutputs === false || options.signal?.aborted ? [] : await writeClassOutputs(store, result);
     return { result, plan, sandbox, files, timeMs: performance.now() - started, graded: done - reused, reused };
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir);
   }
 }

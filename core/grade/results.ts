@@ -22,7 +22,10 @@ export type TaskErrorCode =
   | 'crashed'
   | 'access-denied'
   | 'bad-result'
-  | 'cancelled';
+  | 'too-large'
+  | 'cancelled'
+  /** The grader itself failed (a worker that could not start, a disk error): no verdict, retried on resume. */
+  | 'not-graded';
 
 export interface TaskError {
   code: TaskErrorCode;
@@ -95,11 +98,22 @@ export interface StudentResult {
   tasks: TaskOutcome[];
   gradedAt: string;
   timeMs: number;
+  /** Set when the grader (not the student's code) failed: the result is shown but never reused on resume. */
+  notGraded?: string;
+}
+
+/** One task's columns, from the assignment's plan (the trusted side), never from what a student's result holds. */
+export interface TaskLayout {
+  name: string;
+  /** The task's scored items in order ('dx', 'dW', 'forward'); empty when only the task's total is known in advance. */
+  items: string[];
 }
 
 export interface ClassResult {
   assignment: string;
   maxScore: number;
+  /** The gradebook's and every class aggregate's columns. */
+  tasks: TaskLayout[];
   students: StudentResult[];
 }
 

@@ -4,6 +4,8 @@
 
 import type { Status, TensorResult } from '../report/types';
 import type { TaskPoints } from './assignment';
+import type { PlannedTask } from './plan';
+import type { TaskLayout } from './results';
 
 export interface ItemSlot {
   /** The column name: the points table's key, else the gradient's name. */
@@ -69,4 +71,14 @@ export function earns(status: Status): boolean {
 
 export function tensorFor(slot: ItemSlot, tensors: TensorResult[]): TensorResult | undefined {
   return slot.path === null ? undefined : tensors.find((t) => t.path === slot.path);
+}
+
+/**
+ * A task's columns as the assignment decides them: the reference's gradients (and 'forward'), or the points
+ * table's keys without a reference. A task with one number of points and no reference has only its total.
+ */
+export function taskLayout(task: Pick<PlannedTask, 'name' | 'points' | 'reference'>): TaskLayout {
+  if (task.reference) return { name: task.name, items: itemSlots(task.points, task.reference.tensors, true).slots.map((s) => s.key) };
+  const items = typeof task.points === 'number' ? [] : Object.keys(task.points).filter((k) => k !== 'forward');
+  return { name: task.name, items };
 }

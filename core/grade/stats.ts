@@ -47,6 +47,9 @@ export function classStats(result: ClassResult): ClassStats {
     histogram[bin].count++;
   }
   const items = new Map<string, ItemStats>();
+  for (const task of result.tasks) {
+    for (const key of task.items) items.set(`${task.name}\u0000${key}`, { task: task.name, key, maxScore: 0, passed: 0, attempted: 0, meanScore: 0 });
+  }
   const hints = new Map<HintCode, { count: number; example: string }>();
   const errors = new Map<TaskErrorCode, number>();
   const denials: ClassStats['denials'] = [];
@@ -64,12 +67,13 @@ export function classStats(result: ClassResult): ClassStats {
       }
       if (task.error) errors.set(task.error.code, (errors.get(task.error.code) ?? 0) + 1);
       for (const item of task.items) {
-        const id = `${task.name}\u0000${item.key}`;
-        const stats = items.get(id) ?? { task: task.name, key: item.key, maxScore: item.maxScore, passed: 0, attempted: 0, meanScore: 0 };
+        // Only the assignment's items are counted: keys a student's result carries beyond them are not columns.
+        const stats = items.get(`${task.name}\u0000${item.key}`);
+        if (!stats) continue;
+        stats.maxScore = Math.max(stats.maxScore, item.maxScore);
         stats.attempted++;
         if (item.score >= item.maxScore) stats.passed++;
         stats.meanScore += item.score;
-        items.set(id, stats);
       }
       // A hint counts once per student and task, however many gradients it showed up on.
       const seen = new Set<HintCode>();

@@ -22,13 +22,13 @@ export function safeName(student: string): string {
   return `${cleaned}-${createHash('sha256').update(student).digest('hex').slice(0, 8)}`;
 }
 
-/** Hash of every file of a submission (relative names and contents), to notice a changed submission. */
-export async function hashSubmission(files: string[], root: string): Promise<string> {
+/**
+ * Hash of what a submission's grade depends on (see grade-submission.ts: every task's bundle, which holds every
+ * file the task imports, and the name, size and time of every file in the folder), to notice a change.
+ */
+export function hashSubmission(parts: string[]): string {
   const hash = createHash('sha256');
-  for (const file of [...files].sort()) {
-    hash.update(path.relative(root, file)).update('\u0000');
-    hash.update(await fs.readFile(file)).update('\u0000');
-  }
+  for (const part of parts) hash.update(part).update('\u0000');
   return hash.digest('hex').slice(0, 24);
 }
 
@@ -52,7 +52,9 @@ export class ResultStore {
         stored.version === GRADE_VERSION &&
         stored.student === student &&
         stored.assignmentHash === assignmentHash &&
-        stored.submissionHash === submissionHash;
+        stored.submissionHash === submissionHash &&
+        // The grader failed on this student last time: grade again rather than keep a result that is no verdict.
+        !stored.notGraded;
       return valid ? stored : null;
     } catch {
       return null;

@@ -59,8 +59,8 @@ export function gradedAgainstReference(reference: RawCheck, planned: PlannedTens
     }
   }
   const tensors = reference.tensors.map((tensor, t) => {
-    const claim = byPath.get(tensor.path);
-    const out = { ...tensor, gradientKey: typeof claim?.gradientKey === 'string' ? claim.gradientKey : null };
+    // The gradient's name is the reference's: a name the student's process sends would become a column of its own.
+    const out = { ...tensor, gradientKey: planned[t]?.gradientKey ?? tensor.gradientKey };
     delete out.analytic0;
     const problem = problems.get(t);
     if (problem) out.problem = problem;

@@ -74,7 +74,7 @@ describe('scores', () => {
       mallory: 5,
       oscar: 6,
       peggy: 7,
-      sybil: 0,
+      sybil: 3,
       trent: 8,
     };
     const actual = Object.fromEntries([...students].map(([name, s]) => [name, s.score]));
@@ -139,8 +139,9 @@ describe('submissions that cannot be graded get zero on the affected tasks, with
     ['oscar', 'ReLU', 'access-denied', /tried to read .*alice\/layers\.ts, which the grader does not allow/],
     ['oscar', 'Softmax loss', 'forbidden-import', /imports loss\.ts from outside the submission folder/],
     ['peggy', 'Softmax loss', 'missing-file', /has no loss\.ts/],
-    ['sybil', 'Affine layer', 'forbidden-import', /links to files outside its folder \(layers\.ts, loot\)/],
-    ['sybil', 'Softmax loss', 'forbidden-import', /links to files outside its folder/],
+    // Only the tasks whose file is the link: sybil's own loss.ts is graded (its process cannot read its folder).
+    ['sybil', 'Affine layer', 'forbidden-import', /layers\.ts is a link to a file outside the submission folder/],
+    ['sybil', 'ReLU', 'forbidden-import', /layers\.ts is a link to a file outside the submission folder/],
     ['trent', 'Softmax loss', 'access-denied', /outside its own submission/],
   ];
   for (const [student, name, code, message] of cases) {
@@ -159,6 +160,8 @@ describe('submissions that cannot be graded get zero on the affected tasks, with
     assert.equal(task('ivan', 'Affine layer').score, 6);
     assert.equal(task('mallory', 'ReLU').score, 2);
     assert.equal(task('trent', 'Affine layer').score, 6);
+    assert.equal(task('sybil', 'Softmax loss').score, 3);
+    assert.match(task('sybil', 'Softmax loss').feedback, /links to files outside its folder \(layers\.ts, loot\); its code ran without read access/);
   });
 });
 
@@ -226,7 +229,8 @@ describe('outputs', () => {
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.students, 15);
     assert.equal(summary.perfect, 1);
-    assert.deepEqual(summary.items.find((i: { key: string; task: string }) => i.task === 'Softmax loss').passed, 9);
+    // sybil's own loss.ts counts: only the tasks of its linked layers.ts score zero.
+    assert.deepEqual(summary.items.find((i: { key: string; task: string }) => i.task === 'Softmax loss').passed, 10);
   });
 
   test('per student: feedback text, feedback page and the heatmap report', () => {

@@ -16,7 +16,7 @@ import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult } from '../../core/grad
 import { itemSlots } from '../../core/grade/score';
 import { classStats } from '../../core/grade/stats';
 import { safeName } from '../../core/grade/store';
-import { locateTaskFile, outsideLinks, submissionFiles } from '../../core/grade/submissions';
+import { locateTaskFile, outsideLinks, scanSubmission } from '../../core/grade/submissions';
 import { declarationFor, forwardOutput, overridesFor } from '../../core/grade/declaration';
 import { runDeclarationCheck } from '../../core/engine/check';
 import { tensor, type Tensor } from '../../core/contract/tensor';
@@ -186,7 +186,8 @@ test("the student's analytic values replace the reference's; malformed claims ar
   assert.deepEqual(graded.elements.analytic, [1, -2]);
   assert.deepEqual(graded.elements.numeric, [1, 2]);
   assert.deepEqual(graded.gradientScale, [1.5], "the tolerance's scale stays the reference's");
-  assert.equal(graded.tensors[0].gradientKey, 'gx');
+  // The name is the plan's: a name from the student's process would become a gradebook column of its own.
+  assert.equal(graded.tensors[0].gradientKey, 'dx');
   for (const analytic of [[Float64Array.of(1)], [[1, 2]], null, [Float64Array.of(1, 2), Float64Array.of(1, 2)]]) {
     const bad = gradedAgainstReference(referenceRaw(), planned, [{ path: 'x', gradientKey: 'dx', analytic: analytic as Float64Array[] }]);
     assert.equal(bad.elements.count, 0);
@@ -224,12 +225,15 @@ function student(name: string, score: number): StudentResult {
   };
 }
 
+/** The plan's columns of the students above: one task, one gradient. */
+const LAYOUT = [{ name: 'T & U', items: ['dx'] }];
+
 test('CSV cells are quoted, and formulas in names are defused', () => {
   assert.equal(csvCell('a,b'), '"a,b"');
   assert.equal(csvCell('say "hi"'), '"say ""hi"""');
   assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
   assert.equal(csvCell(-1.5), '-1.5');
-  const csv = gradebookCsv({ assignment: 'HW', maxScore: 2, students: [student('=cmd', 2), student('b,c', 0)] });
+  const csv = gradebookCsv({ assignment: 'HW', maxScore: 2, tasks: LAYOUT, students: [student('=cmd', 2), student('b,c', 0)] });
   assert.equal(csv.split('\r\n')[0], 'student,T & U: dx,T & U (total),total,max,percent,errors');
   assert.match(csv, /\r\n'=cmd,2,2,2,2,100,\r\n/);
   assert.match(csv, /\r\n"b,c",0,0,0,2,0,\r\n/);
@@ -237,7 +241,7 @@ test('CSV cells are quoted, and formulas in names are defused', () => {
 
 test('JUnit XML escapes everything a student controls', () => {
   assert.equal(xmlEscape(`<a href="x">&'\u0000`), '&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
-  const xml = junitXml({ assignment: 'HW <1>', maxScore: 2, students: [student('a<b', 0)] });
+  const xml = junitXml({ assignment: 'HW <1>', maxScore: 2, tasks: LAYOUT, students: [student('a<b', 0)] });
   assert.match(xml, /<testsuites name="HW &lt;1&gt;" tests="1" failures="1" errors="0"/);
   assert.match(xml, /<testsuite name="a&lt;b"/);
   assert.match(xml, /<failure message="dx &quot;wrong&quot; &lt;b&gt;" type="fail">/);
@@ -273,7 +277,7 @@ test('class statistics: whole-point histogram bins, pass rates, hints counted on
     s.tasks[0].graded = { tensors: [{ hints: [hint] }, { hints: [hint] }] } as unknown as StudentResult['tasks'][0]['graded'];
     return s;
   };
-  const stats = classStats({ assignment: 'HW', maxScore: 2, students: [student('a', 0), student('b', 2), withHint('c', 0)] });
+  const stats = classStats({ assignment: 'HW', maxScore: 2, tasks: LAYOUT, students: [student('a', 0), student('b', 2), withHint('c', 0)] });
   assert.deepEqual(
     stats.histogram.map((b) => [b.from, b.count]),
     [
@@ -292,7 +296,7 @@ test('class statistics: whole-point histogram bins, pass rates, hints counted on
     stats.hints.map((h) => [h.code, h.count]),
     [['sign', 1]],
   );
-  const tenths = classStats({ assignment: 'HW', maxScore: 2.5, students: [student('a', 2.5)] });
+  const tenths = classStats({ assignment: 'HW', maxScore: 2.5, tasks: LAYOUT, students: [student('a', 2.5)] });
   assert.equal(tenths.histogram.length, 10);
   assert.equal(tenths.histogram[9].count, 1);
 });
@@ -367,14 +371,14 @@ test("a task's file is found at the top, else as the one file of that name; link
     mkdirSync(path.join(dir, 'hw2', 'src'), { recursive: true });
     writeFileSync(path.join(dir, 'hw2', 'src', 'layers.ts'), '');
     const submission = { student: 's', dir };
-    const nested = locateTaskFile(submission, 'layers.ts', await submissionFiles(dir));
+    const nested = locateTaskFile(submission, 'layers.ts', await scanSubmission(dir));
     assert.deepEqual(nested, { ok: true, file: path.join(dir, 'hw2', 'src', 'layers.ts'), note: 'found layers.ts at hw2/src/layers.ts' });
     writeFileSync(path.join(dir, 'hw2', 'layers.ts'), '');
-    const twice = locateTaskFile(submission, 'layers.ts', await submissionFiles(dir));
+    const twice = locateTaskFile(submission, 'layers.ts', await scanSubmission(dir));
     assert.equal(twice.ok, false);
     assert.match(!twice.ok ? twice.message : '', /several files named layers\.ts \(hw2\/layers\.ts, hw2\/src\/layers\.ts\)/);
     writeFileSync(path.join(dir, 'layers.ts'), '');
-    assert.deepEqual(locateTaskFile(submission, 'layers.ts', await submissionFiles(dir)), { ok: true, file: path.join(dir, 'layers.ts') });
+    assert.deepEqual(locateTaskFile(submission, 'layers.ts', await scanSubmission(dir)), { ok: true, file: path.join(dir, 'layers.ts') });
     assert.deepEqual(await outsideLinks(dir), []);
     symlinkSync(os.tmpdir(), path.join(dir, 'hw2', 'tmp'));
     symlinkSync('layers.ts', path.join(dir, 'inside.ts'));

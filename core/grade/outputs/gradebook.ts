@@ -10,23 +10,10 @@ export function csvCell(value: string | number): string {
 }
 
 export function gradebookCsv(result: ClassResult): string {
-  // The columns come from every student's items, in first-seen order, so a student whose task crashed
-  // before listing its gradients still lines up.
-  const columns: { task: string; key: string }[] = [];
-  const seen = new Set<string>();
-  const taskNames: string[] = [];
-  for (const student of result.students) {
-    for (const task of student.tasks) {
-      if (!taskNames.includes(task.name)) taskNames.push(task.name);
-      for (const item of task.items) {
-        const id = `${task.name}\u0000${item.key}`;
-        if (!seen.has(id)) {
-          seen.add(id);
-          columns.push({ task: task.name, key: item.key });
-        }
-      }
-    }
-  }
+  // The columns are the assignment's (result.tasks, from the plan): a key that only a student's result carries
+  // never becomes a column, and every student lines up, also one whose task crashed before naming its gradients.
+  const columns = result.tasks.flatMap((t) => t.items.map((key) => ({ task: t.name, key })));
+  const taskNames = result.tasks.map((t) => t.name);
   const header = ['student', ...columns.map((c) => `${c.task}: ${c.key}`), ...taskNames.map((t) => `${t} (total)`), 'total', 'max', 'percent', 'errors'];
   const rows = [header.map(csvCell).join(',')];
   for (const student of [...result.students].sort((a, b) => a.student.localeCompare(b.student))) {

@@ -96,11 +96,14 @@ export function summaryHtml(result: ClassResult, stats: ClassStats, generatedAt 
     .sort((a, b) => a.student.localeCompare(b.student))
     .map((s) => {
       const problems = s.tasks.filter((t) => t.error).map((t) => `${t.name}: ${t.error!.message}`);
-      const tasks = s.tasks.map((t) => `<td class="num">${roundScore(t.score)}/${roundScore(t.maxScore)}</td>`).join('');
+      const tasks = result.tasks
+        .map((layout) => s.tasks.find((t) => t.name === layout.name))
+        .map((t) => `<td class="num">${t ? `${roundScore(t.score)}/${roundScore(t.maxScore)}` : '—'}</td>`)
+        .join('');
       return `<tr><td>${escapeHtml(s.student)}</td>${tasks}<td class="num"><b>${roundScore(s.score)}</b>/${roundScore(s.maxScore)}</td><td class="err">${escapeHtml(problems.join('; '))}</td></tr>`;
     })
     .join('');
-  const taskHeads = (result.students[0]?.tasks ?? []).map((t) => `<th class="num">${escapeHtml(t.name)}</th>`).join('');
+  const taskHeads = result.tasks.map((t) => `<th class="num">${escapeHtml(t.name)}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
