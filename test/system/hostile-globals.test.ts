@@ -5,27 +5,19 @@
 // written into a temp dir here: each is a few lines of hostile code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileModelFile } from '../../core/runner/compile';
 import { WorkerPool, type JobOutcome } from '../../core/runner/pool';
+import { buildWorker } from '../fixtures/class/build';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradlens-hostile-test-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-const workerScript = path.join(dir, 'worker.js');
+let workerScript = '';
+// The worker bundled from the sources (dist/ may be stale), as the grading tests do.
 before(async () => {
-  await build({
-    entryPoints: [path.resolve(__dirname, '../../core/runner/worker-main.ts')],
-    outfile: workerScript,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  });
+  workerScript = await buildWorker(dir);
 });
 
 async function bundle(name: string, source: string): Promise<string> {

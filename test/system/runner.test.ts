@@ -3,31 +3,22 @@
 // and quick to start); one runs it from TS sources under tsx, the path the pool picks by itself in tests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileModelFile, type CompiledBundle } from '../../core/runner/compile';
 import { WorkerPool, type JobOutcome } from '../../core/runner/pool';
+import { buildWorker } from '../fixtures/class/build';
 
 const fixtures = path.resolve(__dirname, '../fixtures/runner');
 const fixture = (name: string) => path.join(fixtures, name);
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradlens-runner-test-'));
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
-const workerScript = path.join(cacheDir, 'worker.js');
+let workerScript = '';
+// The worker bundled from the sources (dist/ may be stale), as the grading tests do.
 before(async () => {
-  const repo = path.resolve(__dirname, '../..');
-  await build({
-    entryPoints: [path.join(repo, 'core/runner/worker-main.ts')],
-    outfile: workerScript,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  });
+  workerScript = await buildWorker(cacheDir);
 });
 
 async function compiled(file: string, overlays?: Record<string, string>): Promise<CompiledBundle & { path: string }> {
