@@ -71,6 +71,58 @@ export function restoreIfBackwardMutates(slots: Slot[], pristine: Float64Array[]
   });
 }
 
+/**
+ * Step 4b: a second analytic call at the same point must return the same numbers. A gradient buffer never zeroed
+ * (a running sum across calls) is right the first time only, and training calls it again and again.
+ */
+export function requireRepeatableGradient(first: number[] | null, second: number[] | null, fnName: string, phase: Phase): void {
+  if (!first || !second) return;
+  const n = Math.max(first.length, second.length);
+  for (let i = 0; i < n; i++) {
+    const a = first[i];
+    const b = second[i];
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+    const counts = first.length !== second.length ? `; ${first.length} then ${second.length} numbers` : '';
+    fail(
+      error(
+        'nondeterministic',
+        `${fnName} returns a different gradient when called again at the same point (${a} then ${b}${counts}): it keeps state between calls, such as a gradient buffer that is never zeroed or a running sum; start each call from zero`,
+        { phase },
+      ),
+    );
+  }
+}
+
+/**
+ * Every number in a returned value (trees, arrays, typed arrays, { data, shape }), in order, copied; each object
+ * visited once (a cycle ends there). Null when reading the value throws (a getter): then nothing is compared.
+ */
+export function numbersOf(value: unknown): number[] | null {
+  const out: number[] = [];
+  const seen = new Set<object>();
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v === 'number') {
+      out.push(v);
+      return;
+    }
+    if (typeof v !== 'object' || v === null || depth > 32 || seen.has(v)) return;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      if (!(v instanceof DataView)) for (const x of Array.from(v as unknown as ArrayLike<number | bigint>)) out.push(Number(x));
+    } else if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+    } else {
+      for (const k of Object.keys(v)) visit((v as Record<string, unknown>)[k], depth + 1);
+    }
+  };
+  try {
+    visit(value, 0);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
 /** A gradient the code returned for one checked tensor (one array per objective). */
 interface ReturnedGradient {
   path: string;

@@ -13,7 +13,9 @@ import type { CallPlan } from '../contract/calls';
 import { changedSince, materializeInputs, restore, snapshot, type Slot } from './inputs';
 import {
   flagNonFiniteGradients,
+  numbersOf,
   requireDeterministic,
+  requireRepeatableGradient,
   requireFiniteValue,
   restoreIfBackwardMutates,
   restoreIfForwardMutates,
@@ -134,6 +136,12 @@ function assemble(args: {
 
   const analytic = args.analytic();
   restoreIfBackwardMutates(allSlots, pristine, analytic.fnName, analytic.phase, findings);
+  // The numbers are copied before the second call: code that returns the same buffer each time would otherwise
+  // change the first result along with the second.
+  const first = numbersOf(analytic.grads);
+  const second = args.analytic();
+  restore(allSlots, pristine);
+  requireRepeatableGradient(first, numbersOf(second.grads), analytic.fnName, analytic.phase);
   const order = analytic.order ?? args.inputOrder ?? [];
   promoteIntegerInputs(args.integers ?? [], analytic.grads[0], params, order, (slots) => makeParams(slots, kind, false), findings);
   if (!params.length) fail(error('bad-declaration', NOTHING_TO_DIFFERENTIATE));

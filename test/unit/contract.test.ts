@@ -344,6 +344,26 @@ test('an integer-valued input the code returns a gradient for is checked too; la
   assert.equal(tensorOf(buggy, 'x').status, 'fail', buggy.summary);
 });
 
+test('a gradient that keeps state between calls is caught; one buffer reused and overwritten is fine', () => {
+  const at = { x: [0.5, -1.25, 2] };
+  const f = ({ x }: { x: number[] }) => x.reduce((s, v) => s + v * v, 0);
+  const sum = new Float64Array(3);
+  const accumulates = fn({ at, f, grad: ({ x }: { x: number[] }) => ({ x: sum.map((g, i) => (sum[i] = g + 2 * x[i])) }) });
+  const r = check(accumulates);
+  assert.equal(r.status, 'error');
+  assert.match(r.summary, /returns a different gradient when called again at the same point .* never zeroed/);
+  const buffer = new Float64Array(3);
+  const reuses = fn({
+    at,
+    f,
+    grad: ({ x }: { x: number[] }) => {
+      for (let i = 0; i < 3; i++) buffer[i] = 2 * x[i];
+      return { x: buffer }; // the same object every call
+    },
+  });
+  assert.equal(check(reuses).status, 'pass');
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },
