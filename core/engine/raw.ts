@@ -136,3 +136,40 @@ export function mergeElements(parts: RawElements[]): RawElements {
   }
   return out;
 }
+
+/** Largest tensor or element count a raw check may claim (far above any model a worker can hold in memory). */
+const MAX_COUNT = 2 ** 31;
+
+const isCount = (v: unknown, max = MAX_COUNT): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+const isList = (v: unknown, length?: number) => Array.isArray(v) && (length === undefined || v.length === length);
+
+/**
+ * Whether a raw check from a process that runs untrusted code has the shape the parent's loops rely on: counts
+ * that agree with the lengths of their columns, indices in range, objectives in 1–16. A reply that fails this is
+ * refused (a forged `elements.count` of 1e9 would otherwise keep the trusted parent busy for minutes).
+ */
+export function wellFormedRawCheck(value: unknown): value is RawCheck {
+  if (typeof value !== 'object' || value === null) return false;
+  const raw = value as RawCheck;
+  if (!isCount(raw.objectives, 16) || raw.objectives < 1 || !isList(raw.tensors) || !isList(raw.directions) || !isList(raw.findings)) return false;
+  const k = raw.objectives;
+  if (!raw.tensors.every((t) => typeof t === 'object' && t !== null && isCount(t.size) && isList(t.shape) && typeof t.path === 'string')) return false;
+  const e = raw.elements;
+  if (typeof e !== 'object' || e === null || !isCount(e.count)) return false;
+  const perElement = [e.tensor, e.flat, e.level];
+  const perObjective = [e.analytic, e.numeric, e.errEst, e.kink, e.lo, e.hi];
+  if (!perElement.every((c) => isList(c, e.count)) || !perObjective.every((c) => isList(c, e.count * k))) return false;
+  if (e.value !== undefined && !isList(e.value)) return false;
+  for (let i = 0; i < e.count; i++) {
+    const t = raw.tensors[e.tensor[i]];
+    if (!t || !isCount(e.flat[i]) || e.flat[i] >= t.size) return false;
+  }
+  return raw.directions.every(
+    (d) =>
+      typeof d === 'object' &&
+      d !== null &&
+      [d.analytic, d.numeric, d.errEst, d.kink].every((c) => isList(c, k)) &&
+      (d.tensor === undefined || (isCount(d.tensor) && d.tensor < raw.tensors.length)) &&
+      (d.block === undefined || (isList(d.block, 2) && isCount(d.block[0]) && isCount(d.block[1]) && d.block[0] <= d.block[1])),
+  );
+}

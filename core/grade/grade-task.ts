@@ -3,7 +3,7 @@
 // assembleReport over raw numbers, and against the reference's numerical gradients when there is one.
 
 import { assembleReport } from '../engine/assemble';
-import type { RawCheck } from '../engine/raw';
+import { wellFormedRawCheck } from '../engine/raw';
 import type { JobOutcome } from '../runner/pool';
 import type { DeclarationReport, Finding } from '../report/types';
 import { errorFeedback, forwardFeedback, metricText, selfFeedback, tensorFeedback } from './feedback';
@@ -109,18 +109,6 @@ function isReply(value: unknown): value is SubmissionReply {
   return typeof value === 'object' && value !== null && Array.isArray((value as SubmissionReply).findings);
 }
 
-function isRawCheck(value: unknown): value is RawCheck {
-  const raw = value as RawCheck;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray(raw.tensors) &&
-    typeof raw.elements === 'object' &&
-    raw.elements !== null &&
-    Array.isArray(raw.findings)
-  );
-}
-
 const DENIAL_WORDS: Record<Denial['kind'], string> = {
   read: 'read',
   write: 'write',
@@ -184,7 +172,7 @@ export function gradeTask(ctx: TaskContext, outcome: JobOutcome, timeMs: number)
   const meta = { file: ctx.file, timeMs, workers: 1 };
   let self: DeclarationReport | undefined;
   if (reply.self !== undefined) {
-    if (!isRawCheck(reply.self)) return failedTask(ctx, { code: 'bad-result', message: 'the submission process sent back a malformed check' }, timeMs);
+    if (!wellFormedRawCheck(reply.self)) return failedTask(ctx, { code: 'bad-result', message: 'the submission process sent back a malformed check' }, timeMs);
     self = assembleReport(reply.self, meta);
   }
   const stop = stoppingError(reply.findings, ctx);
