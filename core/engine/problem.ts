@@ -21,10 +21,22 @@ import {
   restoreIfForwardMutates,
   warnIfFloat32Code,
 } from './baseline-checks';
-import { runUserCode, UserCodeError, type Phase } from './user-code';
+import { randomDrawCount, runUserCode, UserCodeError, type Phase } from './user-code';
 import { call, callable, error, fail, how, invoke, namedValues, scalarOf, splitForward, splitValueAndGrad, EXPECTED, type UserFn } from './user-calls';
 import { attachGradients, promoteIntegerInputs } from './attach-gradients';
 import { buildLike, dotTree, ShapeChanged, treeShape, treeSize, type TreeShape } from './values';
+
+/**
+ * A backward that draws random numbers: Gradlens replays the same numbers in forward and backward, so a dropout
+ * mask drawn again in backward matches here and not in training, where it is a different mask.
+ */
+const RANDOM_IN_BACKWARD: Finding = {
+  severity: 'warning',
+  code: 'random-in-backward',
+  phase: 'backward',
+  message:
+    'backward draws random numbers (Math.random or ctx): it must reuse what forward drew (keep a dropout mask in the cache); Gradlens replays the same numbers in both passes, so a new draw matches here but not in training',
+};
 
 /** Said when no input is checked: none float-valued, none named in wrt, none the code returns a gradient for. */
 const NOTHING_TO_DIFFERENTIATE = 'nothing to differentiate: no float-valued input (list the inputs to check in wrt)';
@@ -381,6 +393,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
       for (let j = 0; j < k; j++) {
         const cache = copyable ? structuredClone(probe.cache) : fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
+        const draws = randomDrawCount();
         // backward(dout, cache, ctx) is positional by nature: the cache is what the student's own forward returned.
         grads.push(
           call(
@@ -390,6 +403,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
             `called as ${backwardFn.plan.style === 'object' ? 'backward' : backwardFn.fn.name || 'backward'}(dout, cache); ${EXPECTED.backward}`,
           ),
         );
+        if (randomDrawCount() > draws && !findings.some((f) => f.code === 'random-in-backward')) findings.push(RANDOM_IN_BACKWARD);
       }
       return { grads, fnName: positional ? `${backwardFn.fn.name || 'backward'}(dout, cache)` : 'backward', phase: 'backward' as Phase };
     },

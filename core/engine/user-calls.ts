@@ -7,7 +7,7 @@ import { Rng } from '../contract/random';
 import { isTensorValue } from '../contract/tensor';
 import type { Finding } from '../report/types';
 import type { Param } from './params';
-import { derivedSeed, runUserCode, UserCodeError, type Phase } from './user-code';
+import { countRandomDraw, derivedSeed, runUserCode, UserCodeError, type Phase } from './user-code';
 import { describe, readTensor } from './values';
 
 export type UserFn = (...args: never[]) => unknown;
@@ -32,12 +32,15 @@ export class Ctx {
     return (this.stream ??= new Rng(derivedSeed(this.seed, 'ctx')));
   }
   random(): number {
+    countRandomDraw();
     return this.rng.random();
   }
   randn(): number {
+    countRandomDraw();
     return this.rng.randn();
   }
   randint(low: number, high: number): number {
+    countRandomDraw();
     return this.rng.randint(low, high);
   }
 }

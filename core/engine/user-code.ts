@@ -51,7 +51,18 @@ export function derivedSeed(seed: number, what: string): number {
 let replaySeed = 0;
 let replay: Rng | undefined;
 function seededRandom(): number {
+  randomDraws++;
   return (replay ??= new Rng(derivedSeed(replaySeed, 'Math.random'))).random();
+}
+
+let randomDraws = 0;
+/** Random numbers user code has drawn so far (Math.random and ctx), to tell whether a phase drew any. */
+export function randomDrawCount(): number {
+  return randomDraws;
+}
+/** Counts a draw from ctx (Ctx calls it). */
+export function countRandomDraw(): void {
+  randomDraws++;
 }
 
 export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {

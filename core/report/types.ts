@@ -207,6 +207,7 @@ export type FindingCode =
   | 'slow-evaluation'
   | 'undifferentiable'
   | 'integer-input'
+  | 'random-in-backward'
   | 'environment';
 
 export interface Finding {

@@ -364,6 +364,28 @@ test('a gradient that keeps state between calls is caught; one buffer reused and
   assert.equal(check(reuses).status, 'pass');
 });
 
+test('a backward that draws its own random numbers is warned about; one that reuses the cached mask is not', () => {
+  const dropout = (redraw: boolean) =>
+    layer({
+      at: { x: randn([8]) },
+      forward: ({ x }) => {
+        const mask = Float64Array.from(x.data, () => (Math.random() < 0.5 ? 2 : 0));
+        return { out: x.data.map((v, i) => v * mask[i]), cache: mask };
+      },
+      backward: (dout: Float64Array, mask: Float64Array) => {
+        const m = redraw ? Float64Array.from(mask, () => (Math.random() < 0.5 ? 2 : 0)) : mask;
+        return { x: dout.map((g, i) => g * m[i]) };
+      },
+    });
+  assert.equal(check(dropout(false)).status, 'pass');
+  const redraws = check(dropout(true));
+  assert.equal(redraws.status, 'warn', redraws.summary);
+  assert.deepEqual(
+    redraws.findings.filter((f) => f.code === 'random-in-backward').map((f) => f.severity),
+    ['warning'],
+  );
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },
