@@ -46,16 +46,38 @@ export function readTensor(value: unknown): ReadTensor | string {
   return `${describe(value)}, not a tensor (a number, nested number array, typed array or { data, shape })`;
 }
 
+/** What a value is, in words for a finding: "a string ('abc')", "an array of 3 numbers", "a Float64Array". */
 export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
+  try {
+    if (value === undefined) return 'undefined';
+    if (value === null) return 'null';
+    if (Array.isArray(value)) {
+      if (value.length === 0) return 'an empty array';
+      const kinds = new Set(value.slice(0, 16).map(kindOf));
+      return kinds.size === 1 ? `an array of ${value.length} ${[...kinds][0]}s` : `an array of ${value.length} mixed values`;
+    }
+    if (typeof value === 'object') {
+      const name = (value as object).constructor?.name;
+      const keys = Object.keys(value as object).slice(0, 5);
+      return name && name !== 'Object' ? `a ${name}` : `an object with keys {${keys.join(', ')}}`;
+    }
+    if (typeof value === 'string') return `a string ('${value.slice(0, 30)}')`;
+    return `a ${typeof value} (${String(value).slice(0, 30)})`;
+  } catch {
+    // A Proxy or a throwing getter: what it is cannot be read without running it further.
+    return 'a value that throws when it is read';
+  }
+}
+
+/** The kind of an array's entry, as a noun ('number', 'array', 'Float64Array', 'object'). */
+function kindOf(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${describe(value[0])}s`;
+  if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') {
     const name = (value as object).constructor?.name;
-    const keys = Object.keys(value as object).slice(0, 5);
-    return name && name !== 'Object' ? `a ${name}` : `an object with keys {${keys.join(', ')}}`;
+    return name && name !== 'Object' ? name : 'object';
   }
-  return `a ${typeof value} (${String(value).slice(0, 30)})`;
+  return typeof value;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
