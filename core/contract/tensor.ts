@@ -195,11 +195,15 @@ export function materializeInit(desc: TensorInit<unknown>, seed: number, declara
   return { value: { data, shape: [...desc.shape] }, integer };
 }
 
+/** Nested arrays deeper than this are not tensors (an array that contains itself would never end). */
+export const MAX_NESTING = 64;
+
 export function isNestedArray(value: unknown): value is NestedNumbers[] {
   if (!Array.isArray(value)) return false;
   let v: unknown = value;
-  while (Array.isArray(v)) {
+  for (let depth = 0; Array.isArray(v); depth++) {
     if (v.length === 0) return true;
+    if (depth >= MAX_NESTING) return false;
     v = v[0];
   }
   return typeof v === 'number';
@@ -208,7 +212,7 @@ export function isNestedArray(value: unknown): value is NestedNumbers[] {
 export function inferNestedShape(value: NestedNumbers[] | number): number[] {
   const shape: number[] = [];
   let v: unknown = value;
-  while (Array.isArray(v)) {
+  while (Array.isArray(v) && shape.length <= MAX_NESTING) {
     shape.push(v.length);
     if (v.length === 0) break;
     v = v[0];

@@ -1,7 +1,7 @@
 // The analytic gradients the user's code returned, matched to the checked tensors: keys ('x', 'dx', 'dW',
 // 'fc1.W'), tuples in input order, shapes; every mismatch becomes a finding on its tensor.
 
-import { isTensorValue } from '../contract/tensor';
+import { isTensorValue, MAX_NESTING } from '../contract/tensor';
 import type { Finding } from '../report/types';
 import type { Slot } from './inputs';
 import type { Param } from './params';
@@ -37,9 +37,9 @@ export function lookupGradient(grads: unknown, path: string, single: boolean): {
 }
 
 /** Every dotted key path of tensors in a returned gradient tree (to report keys that match no input). */
-export function gradientKeys(grads: unknown, prefix = ''): string[] {
-  if (isTensorValue(grads) || typeof grads !== 'object' || grads === null) return prefix ? [prefix] : [];
-  return Object.keys(grads).flatMap((k) => gradientKeys((grads as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+export function gradientKeys(grads: unknown, prefix = '', depth = 0): string[] {
+  if (isTensorValue(grads) || typeof grads !== 'object' || grads === null || depth > MAX_NESTING) return prefix ? [prefix] : [];
+  return Object.keys(grads).flatMap((k) => gradientKeys((grads as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, depth + 1));
 }
 
 /**

@@ -1,7 +1,16 @@
 // Reading and writing the tensor values user code passes around, in whatever form it chose: numbers, nested
 // arrays, typed arrays, { data, shape }, and trees of those (layer outputs like { h, c }).
 
-import { inferNestedShape, isNestedArray, isNumericArray, isTensorObject, isTensorValue, type NestedNumbers, type NumericArray } from '../contract/tensor';
+import {
+  inferNestedShape,
+  isNestedArray,
+  isNumericArray,
+  isTensorObject,
+  isTensorValue,
+  MAX_NESTING,
+  type NestedNumbers,
+  type NumericArray,
+} from '../contract/tensor';
 
 export interface ReadTensor {
   data: Float64Array;
@@ -96,7 +105,8 @@ export type TreeShape =
   | { kind: 'tensor'; ctor: string; shape: number[] }
   | { kind: 'object'; keys: string[]; children: TreeShape[] };
 
-export function treeShape(value: unknown, path = 'output'): TreeShape | string {
+export function treeShape(value: unknown, path = 'output', depth = 0): TreeShape | string {
+  if (depth > MAX_NESTING) return `${path.split(/[.[]/)[0]} is nested deeper than ${MAX_NESTING} levels (does it contain itself?)`;
   if (typeof value === 'number') return { kind: 'number' };
   if (isNumericArray(value)) return { kind: 'typed', ctor: value.constructor.name, length: value.length };
   if (isTensorObject(value)) {
@@ -114,7 +124,7 @@ export function treeShape(value: unknown, path = 'output'): TreeShape | string {
     if (!keys.length) return `${path} is an empty object`;
     const children: TreeShape[] = [];
     for (const key of keys) {
-      const child = treeShape((value as Record<string, unknown>)[key], `${path}.${key}`);
+      const child = treeShape((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
       if (typeof child === 'string') return child;
       children.push(child);
     }
@@ -123,7 +133,7 @@ export function treeShape(value: unknown, path = 'output'): TreeShape | string {
   if (Array.isArray(value) && value.length && value.every((v) => isTensorValue(v) || typeof v === 'object')) {
     const children: TreeShape[] = [];
     for (let i = 0; i < value.length; i++) {
-      const child = treeShape(value[i], `${path}[${i}]`);
+      const child = treeShape(value[i], `${path}[${i}]`, depth + 1);
       if (typeof child === 'string') return child;
       children.push(child);
     }

@@ -386,6 +386,24 @@ test('a backward that draws its own random numbers is warned about; one that reu
   );
 });
 
+test('values that contain themselves are findings, not a hang or a stack overflow', () => {
+  const selfArray: unknown[] = [];
+  selfArray.push(selfArray);
+  const loopOut = layer({ at: { x: randn([3]) }, forward: () => selfArray as never, backward: () => ({ x: [0, 0, 0] }) });
+  const out = check(loopOut);
+  assert.equal(out.status, 'error');
+  assert.match(out.summary, /output/);
+  const selfObject: Record<string, unknown> = {};
+  selfObject.dx = selfObject;
+  const loopGrad = fn({ at: { x: [0.5, 1.5] }, f: ({ x }: { x: number[] }) => x[0] * x[1], grad: () => selfObject });
+  const grad = check(loopGrad);
+  assert.equal(grad.status, 'error');
+  assert.ok(
+    grad.findings.some((f) => f.code === 'missing-gradient' || f.code === 'shape-mismatch'),
+    JSON.stringify(grad.findings),
+  );
+});
+
 test('layers: tree outputs ({ h, c }), douts shaped like the output, several douts', () => {
   const step = layer({
     at: { x: randn([2, 3]) },
