@@ -152,7 +152,7 @@ function assemble(args: {
   // change the first result along with the second.
   const first = numbersOf(analytic.grads);
   const second = args.analytic();
-  restore(allSlots, pristine);
+  if (changedSince(allSlots, pristine).length) restore(allSlots, pristine);
   requireRepeatableGradient(first, numbersOf(second.grads), analytic.fnName, analytic.phase);
   const order = analytic.order ?? args.inputOrder ?? [];
   promoteIntegerInputs(args.integers ?? [], analytic.grads[0], params, order, (slots) => makeParams(slots, kind, false), findings);
@@ -346,6 +346,9 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
   const size = treeSize(shape as TreeShape);
   if (size === 0) fail(error('bad-declaration', 'forward returned an empty output', { phase: 'forward' }));
   const treeIsArray = Array.isArray(probe.out);
+  // Each backward gets a cache of its own, so one that consumes or edits its cache cannot leak into the next:
+  // copies of the first forward pass's cache when it is plain data, another forward pass each otherwise.
+  const copyable = !probeWrote && isPlainData(probe.cache);
   // Seeded random upstream gradients: one forward evaluation serves all of them.
   const douts = Array.from({ length: k }, (_, j) => {
     const rng = new Rng(mixSeeds(seed, 'dout', j));
@@ -382,14 +385,12 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
     objective,
     analytic: () => {
       const grads: unknown[] = [];
-      const pristine = snapshot(inputs.slots);
+      // Inputs to go back to before each fresh forward pass (only needed when the cache is not copied).
+      const pristine = copyable ? null : snapshot(inputs.slots);
       const fresh = () => {
-        restore(inputs.slots, pristine);
+        restore(inputs.slots, pristine!);
         return runForward();
       };
-      // Each backward gets a cache of its own, so one that consumes or edits its cache cannot leak into the next:
-      // copies of the first forward pass's cache when it is plain data, another forward pass each otherwise.
-      const copyable = !probeWrote && isPlainData(probe.cache);
       for (let j = 0; j < k; j++) {
         const cache = copyable ? structuredClone(probe.cache) : fresh().cache;
         const dout = buildLike(shape as TreeShape, douts[j], { at: 0 }, treeIsArray);
@@ -403,7 +404,7 @@ function buildLayer(decl: LayerDeclaration, name: string, options: ResolvedOptio
             `called as ${backwardFn.plan.style === 'object' ? 'backward' : backwardFn.fn.name || 'backward'}(dout, cache); ${EXPECTED.backward}`,
           ),
         );
-        if (randomDrawCount() > draws && !findings.some((f) => f.code === 'random-in-backward')) findings.push(RANDOM_IN_BACKWARD);
+        if (randomDrawCount() > draws && !findings.some((f) => f.code === 'random-in-backward')) findings.push({ ...RANDOM_IN_BACKWARD });
       }
       return { grads, fnName: positional ? `${backwardFn.fn.name || 'backward'}(dout, cache)` : 'backward', phase: 'backward' as Phase };
     },
