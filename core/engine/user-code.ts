@@ -4,6 +4,7 @@
 
 import { mixSeeds, Rng } from '../contract/random';
 import type { Finding } from '../report/types';
+import { explainLockedError } from '../runner/lockdown';
 import { userLocation } from '../runner/stack';
 
 export type Phase = 'setup' | 'f' | 'grad' | 'forward' | 'backward' | 'loss';
@@ -94,6 +95,15 @@ export function runUserCode<T>(phase: Phase, seed: number, body: () => T): T {
   }
 }
 
+/** A thrown value in words; String() itself throws for Object.create(null) and for a throwing toString. */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 function findingFor(e: unknown, phase: Phase): Finding {
   const err = e instanceof Error ? e : undefined;
   const location = userLocation(err?.stack);
@@ -103,6 +113,7 @@ function findingFor(e: unknown, phase: Phase): Finding {
   if (err instanceof RangeError && /call stack/i.test(err.message)) {
     return { severity: 'error', code: 'threw', message: `${PHASE_WORDS[phase]} recursed without end (${err.message})`, phase, location };
   }
-  const what = err ? `${err.name}: ${err.message}` : `a non-Error value: ${String(e).slice(0, 200)}`;
+  // An assignment to a built-in the worker keeps fixed says why it was refused.
+  const what = err ? `${err.name}: ${explainLockedError(err.message)}` : `a non-Error value: ${shown(e).slice(0, 200)}`;
   return { severity: 'error', code: 'threw', message: `${PHASE_WORDS[phase]} threw ${what}`, phase, location };
 }

@@ -215,7 +215,6 @@ function reply(job: RunningJob, message: WorkerReply): void {
       message: describeLockedAssignments(job.bundle.lockedAssignments),
     });
   }
-  if (message.ok) explainFindings(message.result);
   job.done = true;
   try {
     io.send(message);
@@ -243,15 +242,6 @@ function hasFindings(value: unknown): value is WithFindings {
 function withFinding(result: unknown, finding: Finding): unknown {
   if (!hasFindings(result)) return result;
   return { ...result, findings: [...result.findings, finding] };
-}
-
-/** User code's errors from an assignment to a locked built-in say why (in a result's findings, and one level down: a graded task's own check). */
-function explainFindings(result: unknown): void {
-  if (typeof result !== 'object' || result === null) return;
-  const lists = [result, ...Object.values(result)].filter(hasFindings).map((r) => r.findings);
-  for (const list of lists) {
-    for (const f of list) if (f && typeof f.message === 'string') f.message = explainLockedError(f.message);
-  }
 }
 
 function lateFailure(error: unknown): void {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Engine } from '../../core/engine/engine';
 import { compileModelFile } from '../../core/runner/compile';
 import { WorkerPool, type JobOutcome } from '../../core/runner/pool';
 import { buildWorker } from '../fixtures/class/build';
@@ -154,4 +155,26 @@ export const start = () => { const c = spawn('sleep', ['300'], { detached: true,
     for (let i = 0; i < 40 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(isAlive(pid), false);
   });
+});
+
+test('through the engine: a refused assignment inside checked code says why, and a thrown null-prototype object is named', async () => {
+  const file = path.join(dir, 'engine-strict.ts');
+  fs.writeFileSync(
+    file,
+    `import { fn } from '${path.resolve(__dirname, '../../core/index')}';
+const square = { at: { x: [0.5, 2] }, grad: ({ x }: { x: number[] }) => ({ x: x.map((v) => 2 * v) }) };
+function patch() { 'use strict'; (Math as any).sqrt = () => 0; }
+export const patchesMath = fn({ ...square, f: ({ x }: { x: number[] }) => { patch(); return x[0] * x[0] + x[1] * x[1]; } });
+export const throwsBareObject = fn({ ...square, f: () => { throw Object.create(null); } });
+`,
+  );
+  const engine = new Engine({ workers: 1, memoryLimitMb: 400 });
+  try {
+    const result = await engine.checkFile({ file });
+    const by = new Map(result.declarations.map((d) => [d.name, d]));
+    assert.match(by.get('patchesMath')!.summary, /Cannot assign to read only property 'sqrt'.*Gradlens keeps Math\.sqrt fixed while it checks/);
+    assert.match(by.get('throwsBareObject')!.summary, /threw a non-Error value: \[object Object\]/);
+  } finally {
+    await engine.dispose();
+  }
 });
