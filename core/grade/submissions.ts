@@ -32,7 +32,11 @@ export interface SubmissionScan {
   bytes: number;
   /** The largest file walked, for the message when the submission is too large. */
   largest: { file: string; bytes: number } | null;
-  /** Symbolic links that lead outside the folder (relative paths). */
+  /**
+   * Symbolic links that lead outside the folder (relative paths). Node's permission model follows links, so a
+   * link to another student's folder would let a submission read through it: such a submission's process does
+   * not get read access to its own folder (it runs from its compiled bundles), and tasks whose files use a link fail.
+   */
   outsideLinks: string[];
   /** Relative name, size and mtime of every entry walked: notices data files that code reads at run time. */
   fingerprint: string;
@@ -81,15 +85,6 @@ export async function scanSubmission(dir: string): Promise<SubmissionScan> {
   scan.fingerprint = stamps.join('\n');
   scan.outsideLinks.sort();
   return scan;
-}
-
-/**
- * Symbolic links in a submission that lead outside it. Node's permission model follows links, so a link to
- * another student's folder would let a submission read through it: such a submission's process does not get
- * read access to its own folder (it runs from its compiled bundles), and tasks whose files use a link fail.
- */
-export async function outsideLinks(dir: string): Promise<string[]> {
-  return (await scanSubmission(dir)).outsideLinks;
 }
 
 /** True when `file` (after resolving symlinks) lies inside `dir`. */

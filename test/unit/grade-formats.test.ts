@@ -16,7 +16,7 @@ import { GRADE_SCHEMA, GRADE_VERSION, type StudentResult } from '../../core/grad
 import { itemSlots } from '../../core/grade/score';
 import { classStats } from '../../core/grade/stats';
 import { safeName } from '../../core/grade/store';
-import { locateTaskFile, outsideLinks, scanSubmission } from '../../core/grade/submissions';
+import { locateTaskFile, scanSubmission } from '../../core/grade/submissions';
 import { declarationFor, forwardOutput, overridesFor } from '../../core/grade/declaration';
 import { runDeclarationCheck } from '../../core/engine/check';
 import { tensor, type Tensor } from '../../core/contract/tensor';
@@ -379,10 +379,10 @@ test("a task's file is found at the top, else as the one file of that name; link
     assert.match(!twice.ok ? twice.message : '', /several files named layers\.ts \(hw2\/layers\.ts, hw2\/src\/layers\.ts\)/);
     writeFileSync(path.join(dir, 'layers.ts'), '');
     assert.deepEqual(locateTaskFile(submission, 'layers.ts', await scanSubmission(dir)), { ok: true, file: path.join(dir, 'layers.ts') });
-    assert.deepEqual(await outsideLinks(dir), []);
+    assert.deepEqual((await scanSubmission(dir)).outsideLinks, []);
     symlinkSync(os.tmpdir(), path.join(dir, 'hw2', 'tmp'));
     symlinkSync('layers.ts', path.join(dir, 'inside.ts'));
-    assert.deepEqual(await outsideLinks(dir), ['hw2/tmp']);
+    assert.deepEqual((await scanSubmission(dir)).outsideLinks, ['hw2/tmp']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
