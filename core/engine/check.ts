@@ -96,11 +96,11 @@ class ElementLine implements Line {
   }
 }
 
-/** Measures elements and directions of one problem, records the raw numbers, and keeps the time budget. */
 /** Smaller steps tried at an element whose differences are not finite, each this many times smaller. */
 const DOMAIN_RETRIES = 3;
 const DOMAIN_SHRINK = 64;
 
+/** Measures elements and directions of one problem, records the raw numbers, and keeps the time budget. */
 export class CheckSession {
   readonly prober: Prober;
   readonly directions: RawDirection[] = [];

@@ -43,6 +43,8 @@ export function countElements(spec: unknown, all: boolean, depth = 0): number | 
   if (isFloatArray(spec)) return spec.length;
   if (isNumericArray(spec)) return all ? spec.length : 0;
   if (isTensorObject(spec)) return all || isFloatArray(spec.data) ? spec.data.length : 0;
+  // A nested number array is one tensor, float when any entry is (as materializing it decides).
+  if (isNestedArray(spec)) return all || hasNonInteger(spec) ? inferNestedShape(spec).reduce((a, b) => a * b, 1) : 0;
   if (typeof spec !== 'object' || spec === null) return 0;
   let total = 0;
   for (const value of Array.isArray(spec) ? spec : Object.values(spec)) {
@@ -51,6 +53,10 @@ export function countElements(spec: unknown, all: boolean, depth = 0): number | 
     total += n;
   }
   return total;
+}
+
+function hasNonInteger(value: unknown): boolean {
+  return Array.isArray(value) ? value.some(hasNonInteger) : typeof value === 'number' && !Number.isInteger(value);
 }
 
 function join(path: string, key: string): string {
