@@ -108,7 +108,9 @@ export function numbersOf(value: unknown): number[] | null {
     if (typeof v !== 'object' || v === null || depth > 32 || seen.has(v)) return;
     seen.add(v);
     if (ArrayBuffer.isView(v)) {
-      if (!(v instanceof DataView)) for (const x of Array.from(v as unknown as ArrayLike<number | bigint>)) out.push(Number(x));
+      if (v instanceof DataView) return;
+      const items = v as unknown as ArrayLike<number | bigint>;
+      for (let i = 0; i < items.length; i++) out.push(Number(items[i]));
     } else if (Array.isArray(v)) {
       for (const x of v) visit(x, depth + 1);
     } else {
