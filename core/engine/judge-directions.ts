@@ -70,10 +70,10 @@ export function searchLeaves(
     const key = `${from}:${to}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const inside = sorted.filter((o) => o.block![0] >= from && o.block![1] <= to && o.block![1] - o.block![0] < to - from);
-    if (inside.length) {
+    const isInside = (o: JudgedDirection) => o.block![0] >= from && o.block![1] <= to && o.block![1] - o.block![0] < to - from;
+    if (sorted.some(isInside)) {
       const failed = sorted.some((o) => o.block![0] === from && o.block![1] === to && o.state === 'fail');
-      const missing = unexplainedFailure(failed, inside, from, to, compared);
+      const missing = failed ? unexplainedFailure(sorted.filter(isInside), from, to, compared) : null;
       if (missing === null) continue;
       unexplained++;
       if (missing) {
@@ -105,8 +105,8 @@ export function searchLeaves(
  * smaller blocks and in single elements. Returns the elements of the block not compared one by one, or null when
  * something inside explains the failure.
  */
-function unexplainedFailure(failed: boolean, inside: JudgedDirection[], from: number, to: number, compared: Map<number, ElementState>): number | null {
-  if (!failed || inside.some((o) => o.state === 'fail' || o.state === 'kink')) return null;
+function unexplainedFailure(inside: JudgedDirection[], from: number, to: number, compared: Map<number, ElementState>): number | null {
+  if (inside.some((o) => o.state === 'fail' || o.state === 'kink')) return null;
   let missing = 0;
   for (let f = from; f < to; f++) {
     const state = compared.get(f);
